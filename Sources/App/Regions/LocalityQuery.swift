@@ -1,0 +1,47 @@
+import Fluent
+import KorpusCore
+
+/// Finding localities by a name typed in any form of diacritics ("lodz" finds Łódź, "Łódź" finds it too).
+enum LocalityQuery {
+    /// The longest query accepted, in characters; longer ones are refused with a message.
+    static let maxQueryLength = 100
+
+    /// The query as it is matched: folded, reduced to letters, digits, spaces and hyphens, spaces collapsed.
+    static func normalise(_ text: String) -> String {
+        let folded = TextFolding.fold(text)
+        let kept = folded.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : " " }
+        return String(kept).split(separator: " ").joined(separator: " ")
+    }
+
+    struct Result {
+        let localities: [LocalityRecord]
+        let total: Int
+    }
+
+    /// Localities whose name, or a word of it, begins with the query; an exact name first, then the
+    /// names that begin with it, each group by population.
+    static func search(on db: any Database, text: String, voivodeship: Voivodeship?, limit: Int) async throws -> Result {
+        let needle = normalise(text)
+        guard !needle.isEmpty else { return Result(localities: [], total: 0) }
+        let query = LocalityRecord.query(on: db).group(.or) { group in
+            group.filter(\.$nameFolded =~ needle)
+            group.filter(\.$nameFolded ~~ " \(needle)")
+            group.filter(\.$nameFolded ~~ "-\(needle)")
+        }
+        if let voivodeship {
+            query.filter(\.$voivodeshipCode == voivodeship.terytCode)
+        }
+        let total = try await query.copy().count()
+        let candidates = try await query.sort(\.$population, .descending).limit(max(limit * 4, 50)).all()
+        func rank(_ locality: LocalityRecord) -> Int {
+            if locality.nameFolded == needle { return 0 }
+            if locality.nameFolded.hasPrefix(needle) { return 1 }
+            return 2
+        }
+        let ordered = candidates.enumerated().sorted { lhs, rhs in
+            let (l, r) = (rank(lhs.element), rank(rhs.element))
+            return l != r ? l < r : lhs.offset < rhs.offset
+        }.map(\.element)
+        return Result(localities: Array(ordered.prefix(limit)), total: total)
+    }
+}

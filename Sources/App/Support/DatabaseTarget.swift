@@ -1,0 +1,49 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// Which database Korpus runs on.
+public enum DatabaseTarget: Sendable {
+    /// The embedded SQLite database in a file (the default: `<KORPUS_DATA_DIR>/korpus.sqlite`).
+    case sqliteFile(path: String)
+    /// A private in-memory SQLite database, for tests.
+    case sqliteMemory(identifier: String)
+    /// PostgreSQL at a URL; `schema` puts every table in its own schema, so tests can run side by side.
+    case postgres(url: String, schema: String? = nil)
+
+    public var isEmbedded: Bool {
+        if case .postgres = self { return false }
+        return true
+    }
+
+    /// The target the settings name: PostgreSQL when `DATABASE_URL` is set, otherwise the embedded file.
+    public static func from(_ settings: Settings) -> DatabaseTarget {
+        if let url = settings.databaseURL { return .postgres(url: url) }
+        let directory = URL(fileURLWithPath: settings.dataDirectory, isDirectory: true)
+        return .sqliteFile(path: directory.appendingPathComponent("korpus.sqlite").path)
+    }
+
+    func configure(_ app: Application) throws {
+        switch self {
+        case .sqliteFile(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        case .sqliteMemory(let identifier):
+            app.databases.use(.sqlite(.init(storage: .memory(identifier: identifier)), sqlLogLevel: nil), as: .sqlite)
+        case .postgres(let url, let schema):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
+            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: .psql)
+        }
+    }
+
+    /// Settings that belong to the database file itself: write-ahead logging, so readers never wait for a
+    /// writer and a killed process loses nothing committed.
+    func prepare(_ db: any Database) async throws {
+        guard case .sqliteFile = self, let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+}

@@ -1,0 +1,60 @@
+import Fluent
+import KorpusCore
+import Leaf
+import Vapor
+
+/// The one place that wires Korpus together: settings, database, migrations, views, middleware, commands
+/// and routes. Tests call it with their own settings and database.
+public func configure(_ app: Application, settings: Settings, database: DatabaseTarget? = nil) async throws {
+    app.settings = settings
+    app.catalogues = try Catalogues.bundled()
+
+    // Database
+    let target = database ?? DatabaseTarget.from(settings)
+    app.databaseTarget = target
+    try target.configure(app)
+    try await target.prepare(app.db)
+    app.migrations.add(CreateRegions())
+    app.migrations.add(CreateUser())
+
+    // Views
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["tp"] = TranslatePluralTag()
+    app.leaf.tags["number"] = NumberTag()
+
+    // Requests
+    app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
+    app.middleware = Middlewares()
+    app.middleware.use(RequestMetricsMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    // Commands
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+
+    try routes(app)
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HomeController())
+    try app.register(collection: LanguageController())
+    try app.register(collection: LocalitiesController())
+    try app.register(collection: HealthController())
+    try app.register(collection: MetricsController(token: Environment.get("KORPUS_METRICS_TOKEN")))
+}
+
+extension Application {
+    private struct DatabaseTargetKey: StorageKey {
+        typealias Value = DatabaseTarget
+    }
+
+    /// The database this instance was configured with.
+    public var databaseTarget: DatabaseTarget {
+        get { storage[DatabaseTargetKey.self] ?? .sqliteMemory(identifier: "unset") }
+        set { storage[DatabaseTargetKey.self] = newValue }
+    }
+}

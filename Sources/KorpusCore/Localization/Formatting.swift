@@ -1,0 +1,83 @@
+import Foundation
+
+/// Numbers written the way each language writes them: Polish "12 345,5" (no grouping below 10 000),
+/// Ukrainian "1 234,5", English "1,234.5". The group separator is a no-break space.
+public enum NumberFormat {
+    public static func integer(_ value: Int, in language: Language) -> String {
+        let digits = String(value.magnitude)
+        let grouped = group(digits, in: language)
+        return value < 0 ? "−" + grouped : grouped
+    }
+
+    public static func decimal(_ value: Double, fractionDigits: Int, in language: Language) -> String {
+        guard value.isFinite else { return String(value) }
+        let scale = pow(10.0, Double(fractionDigits))
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var fraction = Int(scaled.truncatingRemainder(dividingBy: scale))
+        var fractionText = ""
+        if fractionDigits > 0 && fraction > 0 {
+            fractionText = String(fraction)
+            while fractionText.count < fractionDigits { fractionText = "0" + fractionText }
+            while fractionText.hasSuffix("0") {
+                fractionText.removeLast()
+                fraction /= 10
+            }
+        }
+        var text = group(String(whole), in: language)
+        if !fractionText.isEmpty { text += decimalSeparator(language) + fractionText }
+        return value < 0 && scaled > 0 ? "−" + text : text
+    }
+
+    public static func decimalSeparator(_ language: Language) -> String {
+        language == .en ? "." : ","
+    }
+
+    private static func group(_ digits: String, in language: Language) -> String {
+        let separator = language == .en ? "," : "\u{00A0}"
+        let minimumDigits = language == .pl ? 5 : 4
+        guard digits.count >= minimumDigits else { return digits }
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
+            result.append(digit)
+        }
+        return result
+    }
+}
+
+/// Dates and times shown in Europe/Warsaw, written out in the language: "25 listopada 2026",
+/// "25 November 2026", "25 листопада 2026". Times are stored in UTC everywhere else.
+public struct DateFormat: Sendable {
+    public static let timeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!
+
+    private let catalogue: Catalogue
+    private let calendar: Calendar
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.timeZone
+        self.calendar = calendar
+    }
+
+    /// "25 listopada 2026" — the month name in the genitive, as a date is written in Polish and Ukrainian.
+    public func longDate(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let month = catalogue.text("date.month.\(parts.month ?? 1)")
+        return catalogue.text(
+            "date.long", ["day": String(parts.day ?? 1), "month": month, "year": String(parts.year ?? 1970)])
+    }
+
+    /// "25.11.2026, 19:07" in Polish and Ukrainian; "25/11/2026, 19:07" in English.
+    public func shortDateTime(_ date: Date) -> String {
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : String($0) } ?? "00" }
+        return catalogue.text(
+            "date.short_time",
+            [
+                "day": two(p.day), "month": two(p.month), "year": String(p.year ?? 1970),
+                "hour": two(p.hour), "minute": two(p.minute),
+            ])
+    }
+}
