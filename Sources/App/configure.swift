@@ -16,6 +16,17 @@ public func configure(_ app: Application, settings: Settings, database: Database
     try await target.prepare(app.db)
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())
+    app.migrations.add(UpdateUserAddAccountFields())
+    app.migrations.add(CreateSessions())
+    app.migrations.add(CreateThrottles())
+    app.migrations.add(CreateAuditLog())
+    app.migrations.add(CreateOutbox())
+    app.migrations.add(CreateAccountTables())
+    app.migrations.add(CreateOrganisations())
+    app.migrations.add(CreatePartners())
+
+    // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
+    app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
     // Views
     app.views.use(.leaf)
@@ -32,6 +43,11 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(CSRFMiddleware())
+    app.middleware.use(SessionAuthenticator())
+
+    // Background work
+    app.lifecycle.use(MailWorker())
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
@@ -45,6 +61,13 @@ func routes(_ app: Application) throws {
     try app.register(collection: LocalitiesController())
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController(token: Environment.get("KORPUS_METRICS_TOKEN")))
+    try app.register(collection: RegistrationController())
+    try app.register(collection: SignInController())
+    try app.register(collection: AccountController())
+    try app.register(collection: OrganisationsController())
+    try app.register(collection: PartnerController())
+    try app.register(collection: AdminController())
+    try app.register(collection: APIController())
 }
 
 extension Application {

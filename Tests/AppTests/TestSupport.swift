@@ -15,6 +15,7 @@ func withKorpus(
 ) async throws {
     let app = try await Application.make(.testing)
     var settings = settings
+    settings.runsWorker = false
     let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("korpus-test-\(UUID().uuidString)")
     settings.dataDirectory = dataDirectory.path
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

@@ -11,7 +11,7 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.health.components, use: health)
+        routes.get(SitePath.health.components, use: health).publicAccess()
     }
 
     @Sendable

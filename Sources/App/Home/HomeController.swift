@@ -18,8 +18,8 @@ struct HomeController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.home.components, use: index)
-        routes.get(SitePath.aboutData.components, use: aboutData)
+        routes.get(SitePath.home.components, use: index).publicAccess()
+        routes.get(SitePath.aboutData.components, use: aboutData).publicAccess()
     }
 
     @Sendable

@@ -9,9 +9,9 @@ struct LocalitiesController: RouteCollection {
     static let apiMaxLimit = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.localities.components, use: page)
-        routes.get(APIPath.localities.components, use: apiSearch)
-        routes.get(APIPath.voivodeships.components, use: apiVoivodeships)
+        routes.get(SitePath.localities.components, use: page).publicAccess()
+        routes.get(APIPath.localities.components, use: apiSearch).publicAccess()
+        routes.get(APIPath.voivodeships.components, use: apiVoivodeships).publicAccess()
     }
 
     struct SearchInput {

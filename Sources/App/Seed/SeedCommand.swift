@@ -23,6 +23,9 @@ struct SeedCommand: AsyncCommand {
 
     static func report(_ outcome: DemoContent.Outcome, to console: any Console) {
         console.info("Demo content is in place.")
+        if outcome.demoAccountsCreated {
+            console.output("Demo accounts (see the README) use the password: \(DemoContent.demoPassword)")
+        }
         if let password = outcome.administratorPassword {
             console.output("Administrator: \(outcome.administratorEmail)", style: .info)
             console.output("Password (shown only now, write it down): \(password)", style: .warning)

@@ -16,6 +16,25 @@ public struct Settings: Sendable {
     public var demoOnFirstStart: Bool
     /// E-mail of the administrator created by `seed` (`KORPUS_ADMIN_EMAIL`).
     public var adminEmail: String
+    /// The address people reach Korpus at, for links in e-mails (`KORPUS_BASE_URL`).
+    public var baseURL: String = "http://127.0.0.1:8080"
+    /// Cookies marked Secure even when the request looks like plain HTTP, for TLS ended at a proxy
+    /// (`KORPUS_SECURE_COOKIES`, default false).
+    public var secureCookies: Bool = false
+    /// Whether X-Forwarded-For names the client (`KORPUS_TRUST_PROXY`, default false).
+    public var trustForwardedFor: Bool = false
+    /// How mail leaves: `folder` (default: `.eml` files in `<data>/outbox`) or `sendmail` (`KORPUS_MAIL_TRANSPORT`).
+    public var mailTransport: MailTransportKind = .folder
+    /// The sendmail-compatible command for the `sendmail` transport (`KORPUS_SENDMAIL`).
+    public var sendmailCommand: String = "/usr/sbin/sendmail -t -i"
+    /// The sender of every message (`KORPUS_MAIL_FROM`).
+    public var mailFrom: String = "Korpus Solidarności <no-reply@korpus.local>"
+    /// Whether this instance runs the background worker (`KORPUS_WORKER`, default true).
+    public var runsWorker: Bool = true
+
+    public enum MailTransportKind: String, Sendable {
+        case folder, sendmail
+    }
 
     public enum LogFormat: String, Sendable {
         case text, json
@@ -59,21 +78,43 @@ public struct Settings: Sendable {
             settings.maxBodyBytes = parsed
         }
         if let demo = value("KORPUS_DEMO_ON_FIRST_START") {
-            switch demo.lowercased() {
-            case "1", "true", "yes", "tak": settings.demoOnFirstStart = true
-            case "0", "false", "no", "nie": settings.demoOnFirstStart = false
-            default:
-                throw SettingsError.invalid(name: "KORPUS_DEMO_ON_FIRST_START", value: demo, expected: "true | false")
-            }
+            settings.demoOnFirstStart = try flag("KORPUS_DEMO_ON_FIRST_START", demo)
         }
         if let email = value("KORPUS_ADMIN_EMAIL") { settings.adminEmail = email }
+        if let url = value("KORPUS_BASE_URL") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw SettingsError.invalid(name: "KORPUS_BASE_URL", value: url, expected: "an http(s):// address")
+            }
+            settings.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let secure = value("KORPUS_SECURE_COOKIES") { settings.secureCookies = try flag("KORPUS_SECURE_COOKIES", secure) }
+        if let trust = value("KORPUS_TRUST_PROXY") { settings.trustForwardedFor = try flag("KORPUS_TRUST_PROXY", trust) }
+        if let worker = value("KORPUS_WORKER") { settings.runsWorker = try flag("KORPUS_WORKER", worker) }
+        if let transport = value("KORPUS_MAIL_TRANSPORT") {
+            guard let kind = MailTransportKind(rawValue: transport.lowercased()) else {
+                throw SettingsError.invalid(name: "KORPUS_MAIL_TRANSPORT", value: transport, expected: "folder | sendmail")
+            }
+            settings.mailTransport = kind
+        }
+        if let command = value("KORPUS_SENDMAIL") { settings.sendmailCommand = command }
+        if let from = value("KORPUS_MAIL_FROM") { settings.mailFrom = from }
         return settings
+    }
+
+    private static func flag(_ name: String, _ value: String) throws -> Bool {
+        switch value.lowercased() {
+        case "1", "true", "yes", "tak": return true
+        case "0", "false", "no", "nie": return false
+        default: throw SettingsError.invalid(name: name, value: value, expected: "true | false")
+        }
     }
 
     /// Names of all settings, for the start-up report when one is wrong.
     public static let variableNames = [
         "KORPUS_DATA_DIR", "DATABASE_URL", "KORPUS_LOG_FORMAT", "KORPUS_MAX_BODY_BYTES",
-        "KORPUS_DEMO_ON_FIRST_START", "KORPUS_ADMIN_EMAIL", "LOG_LEVEL",
+        "KORPUS_DEMO_ON_FIRST_START", "KORPUS_ADMIN_EMAIL", "LOG_LEVEL", "KORPUS_BASE_URL", "KORPUS_SECURE_COOKIES",
+        "KORPUS_TRUST_PROXY", "KORPUS_WORKER", "KORPUS_MAIL_TRANSPORT", "KORPUS_SENDMAIL", "KORPUS_MAIL_FROM",
+        "KORPUS_METRICS_TOKEN",
     ]
 }
 

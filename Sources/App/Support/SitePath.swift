@@ -9,6 +9,43 @@ public enum SitePath: Sendable, Equatable {
     case language(String)
     case health
     case metrics
+    case document(String)
+    // accounts
+    case register
+    case registrationSent
+    case verifyEmail(String)
+    case signIn
+    case signOut
+    case passwordResetRequest
+    case passwordReset(String)
+    case account
+    case accountPassword
+    case accountEmail
+    case confirmEmailChange(String)
+    case accountConsents
+    case accountExport
+    case accountErase
+    case accountTokens
+    case revokeToken(String)
+    case accountChildren
+    case guardianConsent(String)
+    // organisations
+    case organisations
+    case organisation(String)
+    case organisationLogo(String)
+    case newOrganisation
+    case manageOrganisation(String)
+    case inviteCoordinator(String)
+    case revokeCoordinator(organisation: String, membership: String)
+    case invitation(String)
+    // partners and administration
+    case partnerQueue
+    case verifyOrganisation(String)
+    case admin
+    case adminPartners
+    case adminOperators(String)
+    case adminAudit
+    case adminOutbox
 
     /// The path as written in links.
     public var path: String {
@@ -19,16 +56,68 @@ public enum SitePath: Sendable, Equatable {
         case .language(let code): "/jezyk/\(code)"
         case .health: "/health"
         case .metrics: "/metrics"
+        case .document(let kind): "/dokumenty/\(kind)"
+        case .register: "/rejestracja"
+        case .registrationSent: "/rejestracja/wyslano"
+        case .verifyEmail(let token): "/rejestracja/potwierdz/\(token)"
+        case .signIn: "/logowanie"
+        case .signOut: "/wylogowanie"
+        case .passwordResetRequest: "/haslo"
+        case .passwordReset(let token): "/haslo/\(token)"
+        case .account: "/konto"
+        case .accountPassword: "/konto/haslo"
+        case .accountEmail: "/konto/email"
+        case .confirmEmailChange(let token): "/konto/email/\(token)"
+        case .accountConsents: "/konto/zgody"
+        case .accountExport: "/konto/dane.json"
+        case .accountErase: "/konto/usun"
+        case .accountTokens: "/konto/tokeny"
+        case .revokeToken(let id): "/konto/tokeny/\(id)/odwolaj"
+        case .accountChildren: "/konto/dzieci"
+        case .guardianConsent(let token): "/zgoda-opiekuna/\(token)"
+        case .organisations: "/organizacje"
+        case .organisation(let id): "/organizacje/\(id)"
+        case .organisationLogo(let id): "/organizacje/\(id)/logo"
+        case .newOrganisation: "/organizacje/nowa"
+        case .manageOrganisation(let id): "/organizacje/\(id)/zarzadzanie"
+        case .inviteCoordinator(let id): "/organizacje/\(id)/koordynatorzy"
+        case .revokeCoordinator(let organisation, let membership): "/organizacje/\(organisation)/koordynatorzy/\(membership)/odwolaj"
+        case .invitation(let token): "/zaproszenia/\(token)"
+        case .partnerQueue: "/partner"
+        case .verifyOrganisation(let id): "/partner/organizacje/\(id)/weryfikacja"
+        case .admin: "/admin"
+        case .adminPartners: "/admin/partnerzy"
+        case .adminOperators(let id): "/admin/partnerzy/\(id)/operatorzy"
+        case .adminAudit: "/admin/audyt"
+        case .adminOutbox: "/admin/poczta"
         }
     }
 
-    /// The path as registered with the router.
+    /// The path as registered with the router: parameters become `:name` components.
     public var components: [PathComponent] {
         switch self {
         case .home: []
-        case .language: ["jezyk", ":code"]
+        case .language: Self.pattern(.language(":code"))
+        case .document: Self.pattern(.document(":kind"))
+        case .verifyEmail: Self.pattern(.verifyEmail(":token"))
+        case .passwordReset: Self.pattern(.passwordReset(":token"))
+        case .confirmEmailChange: Self.pattern(.confirmEmailChange(":token"))
+        case .revokeToken: Self.pattern(.revokeToken(":tokenID"))
+        case .guardianConsent: Self.pattern(.guardianConsent(":token"))
+        case .organisation: Self.pattern(.organisation(":organisationID"))
+        case .organisationLogo: Self.pattern(.organisationLogo(":organisationID"))
+        case .manageOrganisation: Self.pattern(.manageOrganisation(":organisationID"))
+        case .inviteCoordinator: Self.pattern(.inviteCoordinator(":organisationID"))
+        case .revokeCoordinator: Self.pattern(.revokeCoordinator(organisation: ":organisationID", membership: ":membershipID"))
+        case .invitation: Self.pattern(.invitation(":token"))
+        case .verifyOrganisation: Self.pattern(.verifyOrganisation(":organisationID"))
+        case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
         default: path.pathComponents
         }
+    }
+
+    private static func pattern(_ path: SitePath) -> [PathComponent] {
+        path.path.pathComponents
     }
 }
 
@@ -36,15 +125,26 @@ public enum SitePath: Sendable, Equatable {
 public enum APIPath: Sendable {
     case localities
     case voivodeships
-
-    public static let prefix: [PathComponent] = ["api", "v1"]
+    case me
+    case organisations
+    case organisation(String)
+    case openAPI
 
     public var path: String {
         switch self {
         case .localities: "/api/v1/localities"
         case .voivodeships: "/api/v1/voivodeships"
+        case .me: "/api/v1/me"
+        case .organisations: "/api/v1/organisations"
+        case .organisation(let id): "/api/v1/organisations/\(id)"
+        case .openAPI: "/api/openapi.json"
         }
     }
 
-    public var components: [PathComponent] { path.pathComponents }
+    public var components: [PathComponent] {
+        switch self {
+        case .organisation: APIPath.organisation(":organisationID").path.pathComponents
+        default: path.pathComponents
+        }
+    }
 }

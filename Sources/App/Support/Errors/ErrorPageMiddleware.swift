@@ -57,7 +57,7 @@ public struct ErrorPageMiddleware: AsyncMiddleware {
             return Response(status: status, headers: headers, body: .init(data: body))
         }
         do {
-            let page = try request.page(title: title, content: ErrorPageContent(status: Int(status.code), title: title, detail: detail))
+            let page = try await request.page(title: title, content: ErrorPageContent(status: Int(status.code), title: title, detail: detail))
             let view = try await request.view.render("errors/error", PageEnvelope(page: page))
             let response = try await view.encodeResponse(status: status, for: request)
             for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
@@ -86,7 +86,7 @@ public struct ErrorPageMiddleware: AsyncMiddleware {
 
     /// Statuses with their own texts in the catalogues; others share their class's text.
     static func knownStatus(_ code: UInt) -> UInt {
-        let known: Set<UInt> = [400, 401, 403, 404, 405, 409, 413, 414, 415, 422, 429, 500, 503]
+        let known: Set<UInt> = [400, 401, 403, 404, 405, 409, 410, 413, 414, 415, 422, 429, 500, 503]
         if known.contains(code) { return code }
         return code >= 500 ? 500 : 400
     }

@@ -4,7 +4,7 @@ import Vapor
 /// The language switch: `/jezyk/en?powrot=/miejscowosci` remembers the choice in a cookie and goes back.
 struct LanguageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.language(":code").components, use: switchLanguage)
+        routes.get(SitePath.language("").components, use: switchLanguage).publicAccess()
     }
 
     @Sendable

@@ -73,7 +73,7 @@ struct MetricsController: RouteCollection {
     let token: String?
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.metrics.components, use: metrics)
+        routes.get(SitePath.metrics.components, use: metrics).publicAccess()
     }
 
     @Sendable

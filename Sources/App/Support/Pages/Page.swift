@@ -22,6 +22,11 @@ struct Page<Content: Encodable>: Encodable {
     let title: String
     let nav: [NavLink]
     let languages: [LanguageLink]
+    /// The token for the hidden `_csrf` field of every form on the page.
+    let csrf: String
+    /// The signed-in person's name, for the header.
+    let userName: String?
+    let notice: String?
     let content: Content
 }
 
@@ -31,17 +36,27 @@ struct PageEnvelope<Content: Encodable>: Encodable {
 }
 
 extension Request {
-    /// The pages in the main navigation, in order.
-    private static let navigation: [(SitePath, String)] = [
-        (.home, "nav.home"),
-        (.localities, "nav.localities"),
-        (.aboutData, "nav.about_data"),
+    /// Notices a redirect may ask a page to show (`?komunikat=…`); only these keys are accepted.
+    static let notices: Set<String> = [
+        "verified", "password_reset", "password_changed", "email_change_sent", "email_changed", "signed_out",
+        "erased", "consent_saved", "organisation_registered", "invitation_sent", "coordinator_joined",
+        "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
+        "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
-    func page<Content: Encodable>(title: String, content: Content) throws -> Page<Content> {
+    func page<Content: Encodable>(title: String, content: Content) async throws -> Page<Content> {
         let currentPath = url.path
-        let nav = Self.navigation.map { path, key in
+        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
+        if let user {
+            navigation.append((.account, "nav.account"))
+            if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }
+            if user.isAdministrator { navigation.append((.admin, "nav.admin")) }
+        } else {
+            navigation.append((.signIn, "nav.sign_in"))
+            navigation.append((.register, "nav.register"))
+        }
+        let nav = navigation.map { path, key in
             NavLink(href: path.path, label: t(key), current: path.path == currentPath)
         }
         var returnPath = url.path
@@ -54,12 +69,26 @@ extension Request {
                 name: language.endonym,
                 current: language == self.language)
         }
-        return Page(lang: language.rawValue, title: title, nav: nav, languages: languages, content: content)
+        let noticeKey = (try? query.get(String.self, at: "komunikat")).flatMap { Self.notices.contains($0) ? $0 : nil }
+        return Page(
+            lang: language.rawValue, title: title, nav: nav, languages: languages, csrf: csrfToken,
+            userName: user?.displayName, notice: noticeKey.map { t("notice.\($0)") }, content: content)
+    }
+
+    /// Renders a page with a status other than 200 (a form shown again with its problems: 422).
+    func render<Content: Encodable>(_ template: String, title: String, _ content: Content, status: HTTPResponseStatus) async throws -> Response {
+        try await render(template, title: title, content).encodeResponse(status: status, for: self)
+    }
+
+    /// A redirect after a form, with a notice for the next page to show.
+    func redirect(to path: String, notice: String) -> Response {
+        let separator = path.contains("?") ? "&" : "?"
+        return redirect(to: path + separator + "komunikat=" + notice, redirectType: .normal)
     }
 
     /// Renders a page template inside the base layout.
     func render<Content: Encodable>(_ template: String, title: String, _ content: Content) async throws -> View {
-        try await view.render(template, PageEnvelope(page: page(title: title, content: content)))
+        try await view.render(template, PageEnvelope(page: await page(title: title, content: content)))
     }
 }
 

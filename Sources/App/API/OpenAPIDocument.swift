@@ -1,0 +1,106 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of every route under `/api`. A test compares its paths with the routes
+/// the application registers, so the document cannot drift from the API.
+enum OpenAPIDocument {
+    static func json() throws -> Data {
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    static func problem(_ description: String) -> [String: Any] {
+        ["description": description,
+         "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
+    }
+
+    static func ok(_ schema: [String: Any], _ description: String = "OK") -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": schema]]]
+    }
+
+    static func query(_ name: String, _ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+    }
+
+    nonisolated(unsafe) static let document: [String: Any] = [
+        "openapi": "3.1.0",
+        "info": [
+            "title": "Korpus API",
+            "version": "1.0.0",
+            "description": "The JSON API of Korpus, the system of the Korpus Solidarności programme. Errors are RFC 9457 problem documents in the language of Accept-Language.",
+        ],
+        "servers": [["url": "/"]],
+        "paths": [
+            "/api/openapi.json": ["get": [
+                "summary": "This document", "operationId": "openAPI",
+                "responses": ["200": ["description": "The OpenAPI document", "content": ["application/json": ["schema": ["type": "object"]]]]],
+            ]],
+            "/api/v1/localities": ["get": [
+                "summary": "Find localities by name, with or without Polish letters", "operationId": "searchLocalities",
+                "parameters": [
+                    query("q", "Name or its beginning, at most 100 characters", ["type": "string", "maxLength": 100]),
+                    query("voivodeship", "TERYT code of a voivodeship", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                    query("limit", "How many, 1 to 50", ["type": "integer", "minimum": 1, "maximum": 50, "default": 10]),
+                ],
+                "responses": ["200": ok(["$ref": "#/components/schemas/LocalityList"]), "400": problem("Bad parameters")],
+            ]],
+            "/api/v1/voivodeships": ["get": [
+                "summary": "The 16 voivodeships", "operationId": "listVoivodeships",
+                "responses": ["200": ok(["type": "array", "items": ["$ref": "#/components/schemas/Voivodeship"]])],
+            ]],
+            "/api/v1/me": ["get": [
+                "summary": "The person the access token belongs to", "operationId": "me",
+                "security": [["bearerAuth": []]],
+                "responses": ["200": ok(["$ref": "#/components/schemas/Me"]), "401": problem("No valid token")],
+            ]],
+            "/api/v1/organisations": ["get": [
+                "summary": "Verified organisations", "operationId": "listOrganisations",
+                "parameters": [
+                    query("q", "Words of the name, at most 100 characters", ["type": "string", "maxLength": 100]),
+                    query("voivodeship", "TERYT code of a voivodeship", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                ],
+                "responses": ["200": ok(["$ref": "#/components/schemas/OrganisationList"]), "400": problem("Bad parameters")],
+            ]],
+            "/api/v1/organisations/{organisationID}": ["get": [
+                "summary": "One verified organisation", "operationId": "getOrganisation",
+                "parameters": [["name": "organisationID", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]],
+                "responses": ["200": ok(["$ref": "#/components/schemas/Organisation"]), "404": problem("No such verified organisation")],
+            ]],
+        ],
+        "components": [
+            "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "description": "A personal access token created in the account settings"]],
+            "schemas": [
+                "Problem": ["type": "object", "required": ["type", "title", "status", "detail"], "properties": [
+                    "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"], "detail": ["type": "string"],
+                ]],
+                "Voivodeship": ["type": "object", "required": ["code", "name"], "properties": [
+                    "code": ["type": "string"], "name": ["type": "string"],
+                ]],
+                "Locality": ["type": "object", "required": ["id", "name", "voivodeship", "latitude", "longitude", "population"], "properties": [
+                    "id": ["type": "integer"], "name": ["type": "string"], "voivodeship": ["$ref": "#/components/schemas/Voivodeship"],
+                    "latitude": ["type": "number"], "longitude": ["type": "number"], "population": ["type": "integer"],
+                ]],
+                "LocalityList": ["type": "object", "required": ["items", "total"], "properties": [
+                    "items": ["type": "array", "items": ["$ref": "#/components/schemas/Locality"]], "total": ["type": "integer"],
+                ]],
+                "Me": ["type": "object", "required": ["id", "name", "email", "language", "isAdministrator", "isPartnerOperator", "memberships"], "properties": [
+                    "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "email": ["type": "string"],
+                    "language": ["type": "string", "enum": ["pl", "en", "uk"]], "ageBand": ["type": ["string", "null"], "enum": ["child", "minor", "adult", NSNull()]],
+                    "isAdministrator": ["type": "boolean"], "isPartnerOperator": ["type": "boolean"],
+                    "memberships": ["type": "array", "items": ["type": "object", "required": ["organisationID", "organisationName", "role"], "properties": [
+                        "organisationID": ["type": "string", "format": "uuid"], "organisationName": ["type": "string"],
+                        "role": ["type": "string", "enum": ["representative", "coordinator"]],
+                    ]]],
+                ]],
+                "Organisation": ["type": "object", "required": ["id", "name", "kind", "description", "locality", "voivodeship", "contactEmail"], "properties": [
+                    "id": ["type": "string", "format": "uuid"], "name": ["type": "string"],
+                    "kind": ["type": "string", "enum": ["foundation", "association", "other_ngo", "public_institution", "school", "church_entity", "company", "informal_group"]],
+                    "description": ["type": "string"], "locality": ["type": "string"], "voivodeship": ["type": "string"],
+                    "website": ["type": ["string", "null"]], "contactEmail": ["type": "string"],
+                    "krs": ["type": ["string", "null"]], "nip": ["type": ["string", "null"]], "regon": ["type": ["string", "null"]],
+                ]],
+                "OrganisationList": ["type": "object", "required": ["items", "total"], "properties": [
+                    "items": ["type": "array", "items": ["$ref": "#/components/schemas/Organisation"]], "total": ["type": "integer"],
+                ]],
+            ],
+        ],
+    ]
+}

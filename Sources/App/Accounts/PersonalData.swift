@@ -1,0 +1,122 @@
+import Fluent
+import Vapor
+
+/// What Korpus holds about one person, for "download my data", and how it is erased.
+enum PersonalData {
+    struct Export: Encodable {
+        struct Account: Encodable {
+            let id: UUID?
+            let email: String
+            let name: String
+            let dateOfBirth: String?
+            let localityID: Int?
+            let phone: String?
+            let language: String
+            let createdAt: Date?
+            let emailVerifiedAt: Date?
+            let guardianEmail: String?
+        }
+
+        struct Consent: Encodable {
+            let kind: String
+            let version: String
+            let granted: Bool
+            let at: Date
+            let details: String
+        }
+
+        struct Session: Encodable {
+            let createdAt: Date
+            let lastSeenAt: Date
+            let userAgent: String
+        }
+
+        struct Token: Encodable {
+            let name: String
+            let createdAt: Date
+            let revokedAt: Date?
+        }
+
+        struct Membership: Encodable {
+            let organisation: String
+            let role: String
+            let status: String
+        }
+
+        struct Event: Encodable {
+            let at: Date
+            let action: String
+            let address: String
+        }
+
+        struct Message: Encodable {
+            let at: Date
+            let subject: String
+            let status: String
+        }
+
+        let exportedAt: Date
+        let account: Account
+        let consents: [Consent]
+        let sessions: [Session]
+        let apiTokens: [Token]
+        let memberships: [Membership]
+        let activity: [Event]
+        let messages: [Message]
+        let childrenAccounts: [Account]
+    }
+
+    static func collect(for user: User, on db: any Database) async throws -> Export {
+        let id = try user.requireID()
+        func account(_ user: User) -> Export.Account {
+            Export.Account(id: user.id, email: user.email, name: user.displayName, dateOfBirth: user.dateOfBirth,
+                           localityID: user.localityID, phone: user.phone, language: user.language, createdAt: user.createdAt,
+                           emailVerifiedAt: user.emailVerifiedAt, guardianEmail: user.guardianEmail)
+        }
+        let consents = try await ConsentRecord.query(on: db).filter(\.$user.$id == id).sort(\.$at).all()
+        let sessions = try await SignInSession.query(on: db).filter(\.$user.$id == id).all()
+        let tokens = try await AccessToken.query(on: db).filter(\.$user.$id == id).all()
+        let memberships = try await OrganisationMembership.query(on: db).filter(\.$user.$id == id).with(\.$organisation).all()
+        let activity = try await AuditEntry.query(on: db).filter(\.$actorID == id).sort(\.$at).all()
+        let messages = try await OutboxMessage.query(on: db).filter(\.$recipient == user.email).sort(\.$createdAt).all()
+        let children = try await User.query(on: db).filter(\.$guardianID == id).all()
+        return Export(
+            exportedAt: Date(), account: account(user),
+            consents: consents.map { .init(kind: $0.kind, version: $0.version, granted: $0.granted, at: $0.at, details: $0.details) },
+            sessions: sessions.map { .init(createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt, userAgent: $0.userAgent) },
+            apiTokens: tokens.map { .init(name: $0.name, createdAt: $0.createdAt, revokedAt: $0.revokedAt) },
+            memberships: memberships.map { .init(organisation: $0.organisation.name, role: $0.role, status: $0.status) },
+            activity: activity.map { .init(at: $0.at, action: $0.action, address: $0.address) },
+            messages: messages.map { .init(at: $0.createdAt, subject: $0.subject, status: $0.status.rawValue) },
+            childrenAccounts: children.map(account))
+    }
+
+    /// Erases the person: personal fields blanked or replaced, sign-in made impossible, sessions, links and
+    /// tokens deleted, roles ended. The row itself stays, anonymous, because records others depend on
+    /// (an organisation's history, confirmed hours, the audit log) point to it. Children's accounts the
+    /// person managed are erased with it.
+    static func erase(_ user: User, on db: any Database) async throws {
+        let id = try user.requireID()
+        try await db.transaction { db in
+            let children = try await User.query(on: db).filter(\.$guardianID == id).all()
+            for person in [user] + children {
+                let personID = try person.requireID()
+                person.email = "erased-\(personID.uuidString.lowercased())@korpus.invalid"
+                person.displayName = "—"
+                person.passwordHash = ""
+                person.dateOfBirth = nil
+                person.phone = nil
+                person.localityID = nil
+                person.guardianEmail = nil
+                person.status = User.Status.erased.rawValue
+                try await person.save(on: db)
+                try await SignInSession.query(on: db).filter(\.$user.$id == personID).delete()
+                try await AccountToken.query(on: db).filter(\.$user.$id == personID).delete()
+                try await AccessToken.query(on: db).filter(\.$user.$id == personID).delete()
+                try await OrganisationMembership.query(on: db).filter(\.$user.$id == personID)
+                    .set(\.$status, to: OrganisationMembership.Status.revoked.rawValue).update()
+                try await PartnerOperator.query(on: db).filter(\.$user.$id == personID).delete()
+            }
+        }
+    }
+}

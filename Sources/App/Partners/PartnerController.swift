@@ -1,0 +1,119 @@
+import Fluent
+import KorpusCore
+import Vapor
+
+/// A partner operator's work: the queue of organisations waiting for verification in the partner's
+/// area, and the decision on each. Nothing outside the area can be seen or decided.
+struct PartnerController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(SignedInGuard())
+        signedIn.get(SitePath.partnerQueue.components, use: queue)
+        signedIn.post(SitePath.verifyOrganisation("").components, use: decide)
+    }
+
+    struct Row: Encodable {
+        let name: String
+        let kind: String
+        let place: String
+        let registry: String
+        let description: String
+        let contact: String
+        let action: String
+        let status: String
+    }
+
+    struct QueuePage: Encodable {
+        let partners: [String]
+        let pending: [Row]
+        let form: FormState
+    }
+
+    static func area(_ req: Request) async throws -> PartnerArea {
+        let partners = try await PartnerOperator.partners(of: try req.requireUser(), on: req.db)
+        let area = PartnerArea(partners)
+        guard !area.isEmpty else { throw LocalizedAbort(.forbidden, key: "partner.error.not_operator") }
+        return area
+    }
+
+    func queuePage(_ req: Request, form: FormState = FormState(), status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = try req.requireUser()
+        let partners = try await PartnerOperator.partners(of: user, on: req.db)
+        let area = PartnerArea(partners)
+        guard !area.isEmpty else { throw LocalizedAbort(.forbidden, key: "partner.error.not_operator") }
+        let candidates = try await Organisation.query(on: req.db)
+            .filter(\.$status == Organisation.Status.pending.rawValue)
+            .group(.or) { group in
+                group.filter(\.$voivodeshipCode ~~ Array(area.voivodeships))
+                group.filter(\.$localityID ~~ Array(area.localities))
+            }
+            .sort(\.$createdAt).all()
+        let places = try await OrganisationQuery.localityNames(for: candidates, on: req.db)
+        let rows = candidates.filter(area.covers).map { organisation in
+            Row(name: organisation.name, kind: req.t("organisation.kind.\(organisation.kind)"),
+                place: "\(places[organisation.localityID] ?? "") · \(req.t("voivodeship.\(organisation.voivodeshipCode)"))",
+                registry: [organisation.krs.map { "KRS \($0)" }, organisation.nip.map { "NIP \($0)" }, organisation.regon.map { "REGON \($0)" }]
+                    .compactMap { $0 }.joined(separator: ", "),
+                description: organisation.description, contact: organisation.contactEmail,
+                action: SitePath.verifyOrganisation(organisation.id?.uuidString ?? "").path,
+                status: req.t("organisation.status.\(organisation.status)"))
+        }
+        return try await req.render("partners/queue", title: req.t("partner.title"),
+                                    QueuePage(partners: partners.map(\.name), pending: rows, form: form), status: status)
+    }
+
+    @Sendable
+    func queue(req: Request) async throws -> Response {
+        try await queuePage(req)
+    }
+
+    /// Verifies, rejects (with a reason) or suspends (with a reason) an organisation of the partner's area.
+    @Sendable
+    func decide(req: Request) async throws -> Response {
+        let area = try await Self.area(req)
+        guard let id = req.parameters.get("organisationID").flatMap(UUID.init(uuidString:)),
+            let organisation = try await Organisation.find(id, on: req.db)
+        else { throw LocalizedAbort(.notFound, key: "organisation.error.not_found") }
+        guard area.covers(organisation) else {
+            await req.audit(.verificationOutsideArea, subject: "organisation:\(id)")
+            throw LocalizedAbort(.forbidden, key: "partner.error.outside_area")
+        }
+        var form = FormState(values: try req.formFields())
+        let decision = form.value("decision")
+        let reason = form.value("reason")
+        let action: AuditAction
+        let notice: String
+        switch decision {
+        case "verify":
+            guard organisation.status != Organisation.Status.verified.rawValue else {
+                throw LocalizedAbort(.conflict, key: "partner.error.already_verified")
+            }
+            organisation.status = Organisation.Status.verified.rawValue
+            organisation.statusReason = nil
+            action = .organisationVerified
+            notice = "organisation_verified"
+        case "reject", "suspend":
+            if reason.count < 5 { form.fail("reason", req.t("partner.error.reason")) }
+            if reason.count > 1000 { form.fail("reason", req.t("form.error.too_long", ["max": "1000"])) }
+            guard form.isValid else { return try await queuePage(req, form: form, status: .unprocessableEntity) }
+            organisation.status = (decision == "reject" ? Organisation.Status.rejected : .suspended).rawValue
+            organisation.statusReason = reason
+            action = decision == "reject" ? .organisationRejected : .organisationSuspended
+            notice = "organisation_rejected"
+        default:
+            throw LocalizedAbort(.badRequest, key: "partner.error.decision")
+        }
+        organisation.verifiedBy = try req.requireUser().requireID()
+        organisation.verifiedAt = Date()
+        try await organisation.save(on: req.db)
+        await req.audit(action, subject: "organisation:\(id)", details: reason)
+        let representatives = try await OrganisationMembership.query(on: req.db).filter(\.$organisation.$id == id)
+            .filter(\.$role == OrganisationMembership.Role.representative.rawValue).with(\.$user).all()
+        for membership in representatives {
+            try await req.mailer.send(
+                template: "organisation_\(organisation.status)", to: membership.user.email, name: membership.user.displayName,
+                language: membership.user.preferredLanguage, link: SitePath.manageOrganisation(id.uuidString).path,
+                arguments: ["organisation": organisation.name, "reason": reason])
+        }
+        return req.redirect(to: SitePath.partnerQueue.path, notice: notice)
+    }
+}

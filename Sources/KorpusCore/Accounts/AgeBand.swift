@@ -1,0 +1,48 @@
+import Foundation
+
+/// Age bands that the law and the programme's rules care about.
+public enum AgeBand: String, Sendable, Codable {
+    /// Under 13: the guardian creates and manages the account and concludes agreements.
+    case child
+    /// 13 to 17: the volunteer acts with a guardian's consent.
+    case minor
+    /// 18 and over.
+    case adult
+
+    public static func of(age: Int) -> AgeBand {
+        switch age {
+        case ..<13: .child
+        case 13..<18: .minor
+        default: .adult
+        }
+    }
+
+    public var needsGuardianConsent: Bool { self != .adult }
+}
+
+/// Whole years of age on a day, in the programme's time zone.
+public enum Age {
+    public static func years(bornOn birth: DateComponents, on date: Date) -> Int? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DateFormat.timeZone
+        guard let birthDate = calendar.date(from: birth), birthDate <= date else { return nil }
+        return calendar.dateComponents([.year], from: birthDate, to: date).year
+    }
+
+    /// Parses an ISO date "2009-05-31" (as an HTML date field sends it) into its components.
+    public static func parseDay(_ text: String) -> DateComponents? {
+        let parts = text.trimmingSpaces().split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DateFormat.timeZone
+        let components = DateComponents(year: year, month: month, day: day)
+        // Refuse days that do not exist, such as 31 February.
+        guard let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
+        return components
+    }
+}
