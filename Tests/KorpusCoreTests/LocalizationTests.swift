@@ -178,5 +178,8 @@ struct FormattingTests {
         // Summer time: 22:30 UTC on 1 July is 00:30 on 2 July (UTC+2).
         let summer = Date(timeIntervalSince1970: 1_782_945_000)  // 2026-07-01T22:30:00Z
         #expect(DateFormat(catalogue: try .bundled(.pl)).shortDateTime(summer) == "02.07.2026, 00:30")
+        #expect(DateFormat(catalogue: try .bundled(.pl)).longDay("1994-04-04") == "4 kwietnia 1994")
+        #expect(DateFormat(catalogue: try .bundled(.uk)).longDay("1994-04-04") == "4 квітня 1994")
+        #expect(DateFormat(catalogue: try .bundled(.pl)).longDay("garbage") == "garbage")
     }
 }

@@ -96,7 +96,7 @@ struct AccountController: RouteCollection {
         let marketing = consents.first { $0.kind == ConsentRecord.Kind.marketing.rawValue }?.granted ?? false
         let band = user.ageBand
         let content = Content(
-            name: user.displayName, email: user.email, dateOfBirth: user.dateOfBirth ?? "", locality: locality,
+            name: user.displayName, email: user.email, dateOfBirth: user.dateOfBirth.map(dates.longDay) ?? "", locality: locality,
             phone: user.phone ?? "", ageBand: band.map { req.t("age_band.\($0.rawValue)") } ?? "",
             needsGuardianConsent: band == .minor,
             guardianConsentGiven: consents.contains { $0.kind == ConsentRecord.Kind.guardian.rawValue && $0.granted },
@@ -115,7 +115,7 @@ struct AccountController: RouteCollection {
                               status: req.t("membership.status.\($0.status)"),
                               href: SitePath.manageOrganisation($0.organisation.id?.uuidString ?? "").path)
             },
-            children: children.map { ChildRow(name: $0.displayName, dateOfBirth: $0.dateOfBirth ?? "") },
+            children: children.map { ChildRow(name: $0.displayName, dateOfBirth: $0.dateOfBirth.map(dates.longDay) ?? "") },
             mayAddChildren: band == .adult,
             passwordForm: forms.password, emailForm: forms.email, eraseForm: forms.erase, tokenForm: forms.token,
             childForm: forms.child, voivodeships: AccountValidation.voivodeshipOptions(req, selected: forms.child.value("voivodeship")))

@@ -123,14 +123,14 @@ struct OrganisationsController: RouteCollection {
 
     @Sendable
     func newForm(req: Request) async throws -> Response {
-        try await newPage(req, form: FormState())
+        try await newPage(req, form: FormState(labelKeys: FormState.organisationLabels))
     }
 
     @Sendable
     func register(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard user.ageBand == .adult else { throw LocalizedAbort(.forbidden, key: "organisation.error.adult_only") }
-        var form = FormState(values: try req.formFields())
+        var form = FormState(values: try req.formFields(), labelKeys: FormState.organisationLabels)
         let upload = try? req.content.decode(OrganisationForm.Upload.self)
         guard let checked = try await OrganisationForm.check(&form, logoFile: upload?.logo, creator: try user.requireID(), req) else {
             return try await newPage(req, form: form, status: .unprocessableEntity)

@@ -69,6 +69,13 @@ public struct DateFormat: Sendable {
             "date.long", ["day": String(parts.day ?? 1), "month": month, "year": String(parts.year ?? 1970)])
     }
 
+    /// A calendar day such as a date of birth ("1994-04-04" → "4 kwietnia 1994"), with no time zone involved.
+    public func longDay(_ isoDay: String) -> String {
+        guard let day = Age.parseDay(isoDay), let month = day.month else { return isoDay }
+        return catalogue.text(
+            "date.long", ["day": String(day.day ?? 1), "month": catalogue.text("date.month.\(month)"), "year": String(day.year ?? 1970)])
+    }
+
     /// "25.11.2026, 19:07" in Polish and Ukrainian; "25/11/2026, 19:07" in English.
     public func shortDateTime(_ date: Date) -> String {
         let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

@@ -6,23 +6,48 @@ import Vapor
 struct FormState: Encodable {
     struct Problem: Encodable {
         let field: String
+        /// The catalogue key of the field's label, so the summary says which field a message is about.
+        let labelKey: String
         let message: String
     }
 
     var values: [String: String]
     var errors: [String: String] = [:]
     var problems: [Problem] = []
+    var labelKeys: [String: String]
 
-    init(values: [String: String] = [:]) {
+    init(values: [String: String] = [:], labelKeys: [String: String] = FormState.personLabels) {
         self.values = values
+        self.labelKeys = labelKeys
     }
+
+    /// Labels of the fields of the account forms.
+    static let personLabels: [String: String] = [
+        "name": "register.name", "email": "register.email", "password": "register.password",
+        "password_confirm": "register.password_confirm", "date_of_birth": "register.date_of_birth",
+        "guardian_email": "register.guardian_email", "locality": "register.locality",
+        "voivodeship": "localities.voivodeship_label", "phone": "register.phone", "terms": "consent.terms",
+        "privacy": "consent.privacy", "current_password": "account.current_password", "new_password": "reset.new.password",
+        "new_email": "account.new_email", "guardian_name": "guardian.name", "consent": "consent.guardian",
+        "child_name": "children.name", "child_date_of_birth": "register.date_of_birth", "child_locality": "register.locality",
+        "child_consent": "consent.guardian", "token_name": "tokens.name", "confirm": "erase.title",
+    ]
+
+    /// Labels of the fields of the organisation form.
+    static let organisationLabels: [String: String] = personLabels.merging([
+        "name": "organisation.name", "kind": "organisation.kind", "krs": "organisation.krs", "nip": "organisation.nip",
+        "regon": "organisation.regon", "street": "organisation.street", "postal_code": "organisation.postal_code",
+        "description": "organisation.description", "website": "organisation.website", "contact_email": "organisation.contact_email",
+        "contact_phone": "register.phone", "logo": "organisation.logo", "accept_rules": "organisation.documents",
+        "accept_charter": "organisation.documents",
+    ]) { _, new in new }
 
     var isValid: Bool { problems.isEmpty }
 
     mutating func fail(_ field: String, _ message: String) {
         guard errors[field] == nil else { return }
         errors[field] = message
-        problems.append(Problem(field: field, message: message))
+        problems.append(Problem(field: field, labelKey: labelKeys[field] ?? "", message: message))
     }
 
     func value(_ field: String) -> String { values[field] ?? "" }
