@@ -171,6 +171,15 @@ struct OrganisationsTests {
             #expect(organisation.statusReason == "Brak statutu w KRS.")
             #expect(try await representative.get("/organizacje/\(id)/zarzadzanie").body.string.contains("Brak statutu w KRS."))
             #expect(try await Mailbox(app).messages(to: "ewa@example.org").contains { $0.template == "organisation_rejected" })
+            // A verified organisation of the area can be suspended, with a reason.
+            let verified = try #require(try await Organisation.query(on: app.db).filter(\.$name == "Stowarzyszenie Razem dla Słupska").first())
+            let queue = try await local.get("/partner")
+            #expect(queue.body.string.contains("Stowarzyszenie Razem dla Słupska"))
+            #expect(try await local.post("/partner/organizacje/\(verified.requireID())/weryfikacja", ["decision": "suspend", "reason": ""]).status == .unprocessableEntity)
+            #expect(try await local.post("/partner/organizacje/\(verified.requireID())/weryfikacja", ["decision": "suspend", "reason": "Pobieranie opłat od wolontariuszy."]).status == .seeOther)
+            #expect(try await Organisation.find(verified.requireID(), on: app.db)?.status == "suspended")
+            #expect(try await TestBrowser(app).get("/organizacje/\(verified.requireID())").status == .notFound)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.organisationSuspended.rawValue).count() == 1)
         }
     }
 

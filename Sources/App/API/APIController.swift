@@ -71,12 +71,8 @@ struct APIController: RouteCollection {
 
     @Sendable
     func organisations(req: Request) async throws -> OrganisationList {
-        let text = (try? req.query.get(String.self, at: "q")) ?? ""
-        guard text.count <= 100 else { throw LocalizedAbort(.badRequest, key: "localities.error.too_long", ["max": "100"]) }
-        let code = (try? req.query.get(String.self, at: "voivodeship")) ?? ""
-        let voivodeship = Voivodeship(terytCode: code)
-        if !code.isEmpty && voivodeship == nil { throw LocalizedAbort(.badRequest, key: "localities.error.unknown_voivodeship") }
-        let found = try await OrganisationQuery.verified(on: req.db, text: text, voivodeship: voivodeship, limit: 100)
+        let input = try LocalitiesController.SearchInput(req, voivodeshipParameter: "voivodeship")
+        let found = try await OrganisationQuery.verified(on: req.db, text: input.text, voivodeship: input.voivodeship, limit: 100)
         let places = try await OrganisationQuery.localityNames(for: found, on: req.db)
         return OrganisationList(items: try found.map { try dto($0, places: places) }, total: found.count)
     }

@@ -118,7 +118,7 @@ struct AccountController: RouteCollection {
             children: children.map { ChildRow(name: $0.displayName, dateOfBirth: $0.dateOfBirth.map(dates.longDay) ?? "") },
             mayAddChildren: band == .adult,
             passwordForm: forms.password, emailForm: forms.email, eraseForm: forms.erase, tokenForm: forms.token,
-            childForm: forms.child, voivodeships: AccountValidation.voivodeshipOptions(req, selected: forms.child.value("voivodeship")))
+            childForm: forms.child, voivodeships: LocalitiesController.voivodeshipOptions(req, selected: forms.child.value("voivodeship")))
         return try await req.render("accounts/account", title: req.t("account.title"), content, status: status)
     }
 

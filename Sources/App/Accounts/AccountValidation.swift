@@ -82,12 +82,6 @@ enum AccountValidation {
         }
         return phone
     }
-
-    static func voivodeshipOptions(_ req: Request, selected: String) -> [LocalitiesController.Option] {
-        Voivodeship.allCases.map {
-            LocalitiesController.Option(code: $0.terytCode, name: req.t($0.catalogueKey), selected: $0.terytCode == selected)
-        }
-    }
 }
 
 extension Request {

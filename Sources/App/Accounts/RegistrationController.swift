@@ -23,7 +23,7 @@ struct RegistrationController: RouteCollection {
     @Sendable
     func form(req: Request) async throws -> View {
         try await req.render("accounts/register", title: req.t("register.title"),
-                             FormPage(form: FormState(), voivodeships: AccountValidation.voivodeshipOptions(req, selected: "")))
+                             FormPage(form: FormState(), voivodeships: LocalitiesController.voivodeshipOptions(req, selected: "")))
     }
 
     @Sendable
@@ -53,7 +53,7 @@ struct RegistrationController: RouteCollection {
             form.values["password_confirm"] = nil
             return try await req.render(
                 "accounts/register", title: req.t("register.title"),
-                FormPage(form: form, voivodeships: AccountValidation.voivodeshipOptions(req, selected: form.value("voivodeship"))),
+                FormPage(form: form, voivodeships: LocalitiesController.voivodeshipOptions(req, selected: form.value("voivodeship"))),
                 status: .unprocessableEntity)
         }
         let passwordHash = try await req.password.async.hash(form.value("password"))

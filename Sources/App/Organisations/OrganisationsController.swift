@@ -37,12 +37,8 @@ struct OrganisationsController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> View {
-        let text = (try? req.query.get(String.self, at: "q")) ?? ""
-        guard text.count <= 100 else { throw LocalizedAbort(.badRequest, key: "localities.error.too_long", ["max": "100"]) }
-        let code = (try? req.query.get(String.self, at: "wojewodztwo")) ?? ""
-        let voivodeship = Voivodeship(terytCode: code)
-        if !code.isEmpty && voivodeship == nil { throw LocalizedAbort(.badRequest, key: "localities.error.unknown_voivodeship") }
-        let organisations = try await OrganisationQuery.verified(on: req.db, text: text, voivodeship: voivodeship, limit: 100)
+        let input = try LocalitiesController.SearchInput(req, voivodeshipParameter: "wojewodztwo")
+        let organisations = try await OrganisationQuery.verified(on: req.db, text: input.text, voivodeship: input.voivodeship, limit: 100)
         let places = try await OrganisationQuery.localityNames(for: organisations, on: req.db)
         let cards = organisations.map {
             Card(name: $0.name, kind: req.t("organisation.kind.\($0.kind)"),
@@ -50,7 +46,8 @@ struct OrganisationsController: RouteCollection {
                  href: SitePath.organisation($0.id?.uuidString ?? "").path)
         }
         return try await req.render("organisations/list", title: req.t("organisations.title"), ListPage(
-            query: text, voivodeships: AccountValidation.voivodeshipOptions(req, selected: code), organisations: cards,
+            query: input.text, voivodeships: LocalitiesController.voivodeshipOptions(req, selected: input.voivodeship?.terytCode ?? ""),
+            organisations: cards,
             summary: req.catalogue.plural("organisations.found", count: cards.count)))
     }
 
@@ -116,7 +113,7 @@ struct OrganisationsController: RouteCollection {
     func newPage(_ req: Request, form: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         try await req.render("organisations/new", title: req.t("organisation.new.title"), NewPage(
             form: form, kinds: OrganisationForm.kindOptions(req, selected: form.value("kind")),
-            voivodeships: AccountValidation.voivodeshipOptions(req, selected: form.value("voivodeship")),
+            voivodeships: LocalitiesController.voivodeshipOptions(req, selected: form.value("voivodeship")),
             rulesVersion: ProgrammeDocument.currentVersion(.membershipRules),
             charterVersion: ProgrammeDocument.currentVersion(.valuesCharter)), status: status)
     }

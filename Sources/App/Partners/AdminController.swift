@@ -40,7 +40,7 @@ struct AdminController: RouteCollection {
                        assignAction: SitePath.adminOperators(partner.id?.uuidString ?? "").path)
         }
         return try await req.render("admin/dashboard", title: req.t("admin.title"), Dashboard(
-            partners: rows, voivodeships: AccountValidation.voivodeshipOptions(req, selected: partnerForm.value("voivodeship")),
+            partners: rows, voivodeships: LocalitiesController.voivodeshipOptions(req, selected: partnerForm.value("voivodeship")),
             partnerForm: partnerForm, operatorForm: operatorForm), status: status)
     }
 

@@ -25,6 +25,7 @@ struct PartnerController: RouteCollection {
     struct QueuePage: Encodable {
         let partners: [String]
         let pending: [Row]
+        let verified: [Row]
         let form: FormState
     }
 
@@ -41,15 +42,16 @@ struct PartnerController: RouteCollection {
         let area = PartnerArea(partners)
         guard !area.isEmpty else { throw LocalizedAbort(.forbidden, key: "partner.error.not_operator") }
         let candidates = try await Organisation.query(on: req.db)
-            .filter(\.$status == Organisation.Status.pending.rawValue)
+            .filter(\.$status ~~ [Organisation.Status.pending.rawValue, Organisation.Status.verified.rawValue])
             .group(.or) { group in
                 group.filter(\.$voivodeshipCode ~~ Array(area.voivodeships))
                 group.filter(\.$localityID ~~ Array(area.localities))
             }
-            .sort(\.$createdAt).all()
+            .sort(\.$createdAt).limit(500).all()
+            .filter(area.covers)
         let places = try await OrganisationQuery.localityNames(for: candidates, on: req.db)
-        let rows = candidates.filter(area.covers).map { organisation in
-            Row(name: organisation.name, kind: req.t("organisation.kind.\(organisation.kind)"),
+        func row(_ organisation: Organisation) -> Row {
+            return Row(name: organisation.name, kind: req.t("organisation.kind.\(organisation.kind)"),
                 place: "\(places[organisation.localityID] ?? "") · \(req.t("voivodeship.\(organisation.voivodeshipCode)"))",
                 registry: [organisation.krs.map { "KRS \($0)" }, organisation.nip.map { "NIP \($0)" }, organisation.regon.map { "REGON \($0)" }]
                     .compactMap { $0 }.joined(separator: ", "),
@@ -57,8 +59,10 @@ struct PartnerController: RouteCollection {
                 action: SitePath.verifyOrganisation(organisation.id?.uuidString ?? "").path,
                 status: req.t("organisation.status.\(organisation.status)"))
         }
+        let pending = candidates.filter { $0.status == Organisation.Status.pending.rawValue }.map(row)
+        let verified = candidates.filter(\.isVerified).sorted { $0.name < $1.name }.map(row)
         return try await req.render("partners/queue", title: req.t("partner.title"),
-                                    QueuePage(partners: partners.map(\.name), pending: rows, form: form), status: status)
+                                    QueuePage(partners: partners.map(\.name), pending: pending, verified: verified, form: form), status: status)
     }
 
     @Sendable

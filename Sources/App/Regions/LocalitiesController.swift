@@ -14,6 +14,7 @@ struct LocalitiesController: RouteCollection {
         routes.get(APIPath.voivodeships.components, use: apiVoivodeships).publicAccess()
     }
 
+    /// The words and voivodeship of a search (localities, organisations), checked once for every list.
     struct SearchInput {
         let text: String
         let voivodeship: Voivodeship?
@@ -48,6 +49,11 @@ struct LocalitiesController: RouteCollection {
         let selected: Bool
     }
 
+    /// The voivodeships as options of a select, in the request's language.
+    static func voivodeshipOptions(_ req: Request, selected: String) -> [Option] {
+        Voivodeship.allCases.map { Option(code: $0.terytCode, name: req.t($0.catalogueKey), selected: $0.terytCode == selected) }
+    }
+
     struct PageContent: Encodable {
         let query: String
         let voivodeships: [Option]
@@ -62,9 +68,6 @@ struct LocalitiesController: RouteCollection {
         let title = req.t("localities.title")
         let rawQuery = (try? req.query.get(String.self, at: "q")) ?? ""
         let rawCode = (try? req.query.get(String.self, at: "wojewodztwo")) ?? ""
-        func options(selected: String) -> [Option] {
-            Voivodeship.allCases.map { Option(code: $0.terytCode, name: req.t($0.catalogueKey), selected: $0.terytCode == selected) }
-        }
         do {
             let input = try SearchInput(req, voivodeshipParameter: "wojewodztwo")
             let searched = !LocalityQuery.normalise(input.text).isEmpty
@@ -80,14 +83,14 @@ struct LocalitiesController: RouteCollection {
                 }
             }
             let content = PageContent(
-                query: input.text, voivodeships: options(selected: input.voivodeship?.terytCode ?? ""),
+                query: input.text, voivodeships: Self.voivodeshipOptions(req, selected: input.voivodeship?.terytCode ?? ""),
                 searched: searched, rows: rows, summary: summary, error: nil)
             return try await req.render("regions/localities", title: title, content).encodeResponse(for: req)
         } catch let error as LocalizedAbort {
             // The form stays on the page with the message beside it, so the person can correct the query.
             let shownQuery = String(rawQuery.prefix(LocalityQuery.maxQueryLength))
             let content = PageContent(
-                query: shownQuery, voivodeships: options(selected: rawCode), searched: false, rows: [], summary: "",
+                query: shownQuery, voivodeships: Self.voivodeshipOptions(req, selected: rawCode), searched: false, rows: [], summary: "",
                 error: req.t(error.key, error.arguments))
             return try await req.render("regions/localities", title: title, content)
                 .encodeResponse(status: error.status, for: req)

@@ -63,7 +63,6 @@ enum AuditAction: String {
     case guardianConsent = "account.guardian_consent"
     case tokenCreated = "account.token_created"
     case tokenRevoked = "account.token_revoked"
-    case csrfRefused = "security.csrf_refused"
     case organisationRegistered = "organisation.registered"
     case organisationVerified = "organisation.verified"
     case organisationRejected = "organisation.rejected"

@@ -17,6 +17,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         {
             let sent = Self.submittedToken(request)
             guard let existing, let sent, SecureToken.constantTimeEquals(existing, sent) else {
+                request.logger.warning("form refused: CSRF token missing or wrong", metadata: ["path": "\(request.url.path)"])
                 throw LocalizedAbort(.forbidden, key: "error.csrf")
             }
         }
