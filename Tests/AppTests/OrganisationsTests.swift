@@ -214,7 +214,7 @@ struct OrganisationsTests {
             #expect(!list.body.string.contains("Fundacja Morska Przystań"), "pending organisations are not public")
             let api = try await app.testing().sendRequest(.GET, "/api/v1/organisations?voivodeship=22")
             let decoded = try JSONDecoder().decode(APIController.OrganisationList.self, from: Data(api.body.string.utf8))
-            #expect(decoded.items.map(\.name).sorted() == ["Fundacja Pomocna Dłoń", "Stowarzyszenie Razem dla Słupska"])
+            #expect(decoded.items.map(\.name).sorted() == ["Fundacja Pomocna Dłoń", "Stowarzyszenie Centrum Wolontariatu w Gdańsku", "Stowarzyszenie Razem dla Słupska"])
             let pending = try #require(try await Organisation.query(on: app.db).filter(\.$status == "pending").first())
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/organisations/\(pending.requireID())").status == .notFound)
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/organisations/xyz").status == .notFound)

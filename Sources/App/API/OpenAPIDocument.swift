@@ -1,4 +1,5 @@
 import Foundation
+import KorpusCore
 
 /// The OpenAPI 3.1 description of every route under `/api`. A test compares its paths with the routes
 /// the application registers, so the document cannot drift from the API.
@@ -59,6 +60,29 @@ enum OpenAPIDocument {
                 ],
                 "responses": ["200": ok(["$ref": "#/components/schemas/OrganisationList"]), "400": problem("Bad parameters")],
             ]],
+            "/api/v1/offers": ["get": [
+                "summary": "Search published offers", "operationId": "searchOffers",
+                "parameters": [
+                    query("q", "Words, in any form of diacritics, at most 200 characters", ["type": "string", "maxLength": 200]),
+                    query("area", "Area of volunteering", ["type": "string", "enum": OfferArea.allCases.map(\.rawValue)]),
+                    query("voivodeship", "TERYT code of a voivodeship", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                    query("locality", "Name of the locality to search around", ["type": "string", "maxLength": 100]),
+                    query("distance", "Kilometres around the locality, 1 to 500", ["type": "number", "minimum": 1, "maximum": 500, "default": 25]),
+                    query("remote", "Only offers that can be done remotely", ["type": "boolean"]),
+                    query("minors", "Only offers open to minors", ["type": "boolean"]),
+                    query("accessible", "Only offers accessible to volunteers with disabilities", ["type": "boolean"]),
+                    query("from", "Offers running on or after this day", ["type": "string", "format": "date"]),
+                    query("to", "Offers running on or before this day", ["type": "string", "format": "date"]),
+                    query("sort", "Order of the results", ["type": "string", "enum": ["relevance", "newest", "nearest", "deadline"]]),
+                    query("page", "Page, 1 to 500, of 20 results", ["type": "integer", "minimum": 1, "maximum": 500, "default": 1]),
+                ],
+                "responses": ["200": ok(["$ref": "#/components/schemas/OfferList"]), "400": problem("Bad parameters")],
+            ]],
+            "/api/v1/offers/{offerID}": ["get": [
+                "summary": "One offer", "operationId": "getOffer",
+                "parameters": [["name": "offerID", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]],
+                "responses": ["200": ok(["$ref": "#/components/schemas/Offer"]), "404": problem("No such public offer")],
+            ]],
             "/api/v1/organisations/{organisationID}": ["get": [
                 "summary": "One verified organisation", "operationId": "getOrganisation",
                 "parameters": [["name": "organisationID", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]],
@@ -96,6 +120,23 @@ enum OpenAPIDocument {
                     "description": ["type": "string"], "locality": ["type": "string"], "voivodeship": ["type": "string"],
                     "website": ["type": ["string", "null"]], "contactEmail": ["type": "string"],
                     "krs": ["type": ["string", "null"]], "nip": ["type": ["string", "null"]], "regon": ["type": ["string", "null"]],
+                ]],
+                "Offer": ["type": "object", "required": ["id", "title", "description", "organisation", "organisationID", "area", "skills", "schedule", "weeklySlots", "hoursPerWeek", "remote", "volunteersNeeded", "minimumAge", "minorsWelcome", "involvesChildren", "accessible", "status"], "properties": [
+                    "id": ["type": "string", "format": "uuid"], "title": ["type": "string"], "description": ["type": "string"],
+                    "organisation": ["type": "string"], "organisationID": ["type": "string", "format": "uuid"],
+                    "area": ["type": "string", "enum": OfferArea.allCases.map(\.rawValue)], "skills": ["type": "array", "items": ["type": "string"]],
+                    "schedule": ["type": "string", "enum": OfferSchedule.allCases.map(\.rawValue)],
+                    "startsOn": ["type": ["string", "null"], "format": "date"], "endsOn": ["type": ["string", "null"], "format": "date"],
+                    "weeklySlots": ["type": "array", "items": ["type": "string"]], "hoursPerWeek": ["type": "integer"],
+                    "locality": ["type": ["string", "null"]], "voivodeship": ["type": ["string", "null"]], "remote": ["type": "boolean"],
+                    "volunteersNeeded": ["type": "integer"], "minimumAge": ["type": "integer"], "minorsWelcome": ["type": "boolean"],
+                    "involvesChildren": ["type": "boolean"], "accessible": ["type": "boolean"],
+                    "recruitmentDeadline": ["type": ["string", "null"], "format": "date"], "status": ["type": "string"],
+                    "distanceKm": ["type": ["number", "null"]],
+                ]],
+                "OfferList": ["type": "object", "required": ["items", "total", "page", "pageSize"], "properties": [
+                    "items": ["type": "array", "items": ["$ref": "#/components/schemas/Offer"]], "total": ["type": "integer"],
+                    "page": ["type": "integer"], "pageSize": ["type": "integer"],
                 ]],
                 "OrganisationList": ["type": "object", "required": ["items", "total"], "properties": [
                     "items": ["type": "array", "items": ["$ref": "#/components/schemas/Organisation"]], "total": ["type": "integer"],

@@ -44,6 +44,9 @@ struct SignInController: RouteCollection {
             try await Throttle.signInPerAddress.wait(for: addressKey, on: req.db),
         ].compactMap { $0 }
         if let wait = waits.max() {
+            // An attempt while blocked counts too, so hammering an account only lengthens the wait.
+            try await Throttle.signInPerAccount.recordFailure(for: accountKey, on: req.db)
+            try await Throttle.signInPerAddress.recordFailure(for: addressKey, on: req.db)
             await req.audit(.signInThrottled, subject: "email:\(email)")
             form.fail("email", req.t("sign_in.error.throttled", ["seconds": String(wait)]))
             return try await again(.tooManyRequests)

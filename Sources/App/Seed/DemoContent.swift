@@ -22,7 +22,8 @@ enum DemoContent {
     }
 
     /// Adds the demo content; running it again adds nothing twice.
-    static func seed(on db: any Database, administratorEmail: String, passwordHasher: some PasswordHasher) async throws -> Outcome {
+    static func seed(on db: any Database, administratorEmail: String, passwordHasher: some PasswordHasher,
+                     catalogue: Catalogue? = nil) async throws -> Outcome {
         var password: String?
         if try await User.query(on: db).filter(\.$email == administratorEmail).first() == nil {
             let generated = generatePassword()
@@ -38,7 +39,9 @@ enum DemoContent {
         }
         var created = false
         if try await User.query(on: db).filter(\.$email == "anna.kowalska@\(demoDomain)").first() == nil {
-            try await DemoPeople(db: db, passwordHash: try passwordHasher.hash(demoPassword)).create()
+            let hash = try passwordHasher.hash(demoPassword)
+            try await DemoPeople(db: db, passwordHash: hash).create()
+            try await DemoOffers(db: db, catalogue: try catalogue ?? Catalogue.bundled(.pl)).create(passwordHash: hash)
             created = true
         }
         return Outcome(administratorPassword: password, administratorEmail: administratorEmail, demoAccountsCreated: created)

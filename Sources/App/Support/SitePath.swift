@@ -38,6 +38,18 @@ public enum SitePath: Sendable, Equatable {
     case inviteCoordinator(String)
     case revokeCoordinator(organisation: String, membership: String)
     case invitation(String)
+    // offers (SOW)
+    case offers
+    case offer(String)
+    case organisationOffers(String)
+    case newOffer(String)
+    case editOffer(String)
+    case offerState(String)
+    case apply(String)
+    case offerApplications(String)
+    case decideApplication(String)
+    case myApplications
+    case withdrawApplication(String)
     // partners and administration
     case partnerQueue
     case verifyOrganisation(String)
@@ -83,6 +95,17 @@ public enum SitePath: Sendable, Equatable {
         case .inviteCoordinator(let id): "/organizacje/\(id)/koordynatorzy"
         case .revokeCoordinator(let organisation, let membership): "/organizacje/\(organisation)/koordynatorzy/\(membership)/odwolaj"
         case .invitation(let token): "/zaproszenia/\(token)"
+        case .offers: "/oferty"
+        case .offer(let id): "/oferty/\(id)"
+        case .organisationOffers(let id): "/organizacje/\(id)/oferty"
+        case .newOffer(let id): "/organizacje/\(id)/oferty/nowa"
+        case .editOffer(let id): "/oferty/\(id)/edycja"
+        case .offerState(let id): "/oferty/\(id)/stan"
+        case .apply(let id): "/oferty/\(id)/zgloszenie"
+        case .offerApplications(let id): "/oferty/\(id)/zgloszenia"
+        case .decideApplication(let id): "/zgloszenia/\(id)/decyzja"
+        case .myApplications: "/moje-zgloszenia"
+        case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
         case .partnerQueue: "/partner"
         case .verifyOrganisation(let id): "/partner/organizacje/\(id)/weryfikacja"
         case .admin: "/admin"
@@ -111,6 +134,15 @@ public enum SitePath: Sendable, Equatable {
         case .revokeCoordinator: Self.pattern(.revokeCoordinator(organisation: ":organisationID", membership: ":membershipID"))
         case .invitation: Self.pattern(.invitation(":token"))
         case .verifyOrganisation: Self.pattern(.verifyOrganisation(":organisationID"))
+        case .offer: Self.pattern(.offer(":offerID"))
+        case .organisationOffers: Self.pattern(.organisationOffers(":organisationID"))
+        case .newOffer: Self.pattern(.newOffer(":organisationID"))
+        case .editOffer: Self.pattern(.editOffer(":offerID"))
+        case .offerState: Self.pattern(.offerState(":offerID"))
+        case .apply: Self.pattern(.apply(":offerID"))
+        case .offerApplications: Self.pattern(.offerApplications(":offerID"))
+        case .decideApplication: Self.pattern(.decideApplication(":applicationID"))
+        case .withdrawApplication: Self.pattern(.withdrawApplication(":applicationID"))
         case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
         default: path.pathComponents
         }
@@ -128,6 +160,8 @@ public enum APIPath: Sendable {
     case me
     case organisations
     case organisation(String)
+    case offers
+    case offer(String)
     case openAPI
 
     public var path: String {
@@ -137,6 +171,8 @@ public enum APIPath: Sendable {
         case .me: "/api/v1/me"
         case .organisations: "/api/v1/organisations"
         case .organisation(let id): "/api/v1/organisations/\(id)"
+        case .offers: "/api/v1/offers"
+        case .offer(let id): "/api/v1/offers/\(id)"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -144,6 +180,7 @@ public enum APIPath: Sendable {
     public var components: [PathComponent] {
         switch self {
         case .organisation: APIPath.organisation(":organisationID").path.pathComponents
+        case .offer: APIPath.offer(":offerID").path.pathComponents
         default: path.pathComponents
         }
     }

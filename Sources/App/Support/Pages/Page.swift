@@ -41,14 +41,16 @@ extension Request {
         "verified", "password_reset", "password_changed", "email_change_sent", "email_changed", "signed_out",
         "erased", "consent_saved", "organisation_registered", "invitation_sent", "coordinator_joined",
         "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
-        "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned",
+        "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
+        "application_sent", "application_reserve", "application_decided", "application_withdrawn",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
     func page<Content: Encodable>(title: String, content: Content) async throws -> Page<Content> {
         let currentPath = url.path
-        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
+        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
         if let user {
+            navigation.append((.myApplications, "nav.my_applications"))
             navigation.append((.account, "nav.account"))
             if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }
             if user.isAdministrator { navigation.append((.admin, "nav.admin")) }

@@ -38,6 +38,8 @@ struct Throttle {
     static let signInPerAccount = Throttle(freeAttempts: 5)
     static let signInPerAddress = Throttle(freeAttempts: 20)
     static let mailPerAddress = Throttle(freeAttempts: 10)
+    /// Applications per volunteer a day, against spam.
+    static let applications = Throttle(freeAttempts: 20)
 
     /// Seconds to wait before the next attempt, or nil when one may try now.
     func wait(for key: String, on db: any Database, now: Date = Date()) async throws -> Int? {

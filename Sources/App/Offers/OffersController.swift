@@ -1,0 +1,639 @@
+import Fluent
+import KorpusCore
+import Vapor
+
+/// SOW, the brokerage: the public search of offers and an offer's page, the coordinators' offers, and
+/// applications with their reserve list.
+struct OffersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.offers.components, use: search).publicAccess()
+        routes.get(SitePath.offer("").components, use: show).publicAccess()
+        routes.get(APIPath.offers.components, use: apiSearch).publicAccess()
+        routes.get(APIPath.offer("").components, use: apiOffer).publicAccess()
+        let signedIn = routes.grouped(SignedInGuard())
+        signedIn.get(SitePath.organisationOffers("").components, use: organisationOffers)
+        signedIn.get(SitePath.newOffer("").components, use: newOffer)
+        signedIn.post(SitePath.newOffer("").components, use: createOffer)
+        signedIn.get(SitePath.editOffer("").components, use: editOffer)
+        signedIn.post(SitePath.editOffer("").components, use: updateOffer)
+        signedIn.post(SitePath.offerState("").components, use: changeState)
+        signedIn.post(SitePath.apply("").components, use: apply)
+        signedIn.get(SitePath.offerApplications("").components, use: applications)
+        signedIn.post(SitePath.decideApplication("").components, use: decide)
+        signedIn.get(SitePath.myApplications.components, use: myApplications)
+        signedIn.post(SitePath.withdrawApplication("").components, use: withdraw)
+    }
+
+    // MARK: search
+
+    struct Card: Encodable {
+        let title: String
+        let href: String
+        let organisation: String
+        let area: String
+        let place: String
+        let distance: String?
+        let schedule: String
+        let deadline: String?
+        let badges: [String]
+    }
+
+    struct SearchPage: Encodable {
+        let values: [String: String]
+        let areas: [LocalitiesController.Option]
+        let voivodeships: [LocalitiesController.Option]
+        let sorts: [LocalitiesController.Option]
+        let cards: [Card]
+        let summary: String
+        let previous: String?
+        let next: String?
+        let error: String?
+        let searched: Bool
+    }
+
+    static func card(_ offer: Offer, distance: Double?, places: [Int: String], _ req: Request) -> Card {
+        let dates = DateFormat(catalogue: req.catalogue)
+        var badges: [String] = []
+        if offer.remote { badges.append(req.t("offer.badge.remote")) }
+        if offer.minorsWelcome { badges.append(req.t("offer.badge.minors")) }
+        if offer.accessible { badges.append(req.t("offer.badge.accessible")) }
+        if offer.involvesChildren { badges.append(req.t("offer.badge.children")) }
+        let place = offer.localityID.flatMap { places[$0] }.map { "\($0) · \(req.t("voivodeship.\(offer.voivodeshipCode ?? "")"))" }
+            ?? req.t("offer.badge.remote")
+        return Card(
+            title: offer.title, href: SitePath.offer(offer.id?.uuidString ?? "").path, organisation: offer.organisation.name,
+            area: req.t("offer.area.\(offer.area)"), place: place,
+            distance: distance.map { req.t("offer.distance", ["km": NumberFormat.decimal($0, fractionDigits: 1, in: req.language)]) },
+            schedule: req.t("offer.schedule.\(offer.schedule)"), deadline: offer.recruitmentDeadline.map(dates.longDay), badges: badges)
+    }
+
+    static func placeNames(_ offers: [Offer], on db: any Database) async throws -> [Int: String] {
+        let ids = Array(Set(offers.compactMap(\.localityID)))
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await LocalityRecord.query(on: db).filter(\.$id ~~ ids).all().compactMap { r in r.id.map { ($0, r.name) } })
+    }
+
+    @Sendable
+    func search(req: Request) async throws -> Response {
+        let keys = ["q", "obszar", "wojewodztwo", "miejscowosc", "odleglosc", "zdalnie", "dla_nieletnich", "dostepne", "od", "do", "sortuj"]
+        var values: [String: String] = [:]
+        for key in keys { values[key] = String(((try? req.query.get(String.self, at: key)) ?? "").prefix(OfferFilter.maximumTextLength)) }
+        let areas = OfferArea.allCases.map { LocalitiesController.Option(code: $0.rawValue, name: req.t($0.catalogueKey), selected: $0.rawValue == values["obszar"]) }
+        let sorts = OfferFilter.Sort.allCases.map { LocalitiesController.Option(code: $0.rawValue, name: req.t("offers.sort.\($0.rawValue)"), selected: $0.rawValue == (values["sortuj"] ?? "")) }
+        let voivodeships = LocalitiesController.voivodeshipOptions(req, selected: values["wojewodztwo"] ?? "")
+        let filter: OfferFilter
+        do {
+            filter = try await OfferFilter.parse(req, api: false)
+        } catch let error as LocalizedAbort {
+            let page = SearchPage(values: values, areas: areas, voivodeships: voivodeships, sorts: sorts, cards: [], summary: "",
+                                  previous: nil, next: nil, error: req.t(error.key, error.arguments), searched: false)
+            return try await req.render("offers/search", title: req.t("offers.title"), page, status: error.status)
+        }
+        let result = try await OfferSearch.search(filter, on: req.db)
+        let places = try await Self.placeNames(result.offers, on: req.db)
+        let cards = result.offers.map { Self.card($0, distance: $0.id.flatMap { result.distances[$0] }, places: places, req) }
+        func pageLink(_ number: Int) -> String {
+            var components = URLComponents()
+            components.queryItems = keys.compactMap { key in values[key].flatMap { $0.isEmpty ? nil : URLQueryItem(name: key, value: $0) } }
+                + [URLQueryItem(name: "strona", value: String(number))]
+            return SitePath.offers.path + "?" + (components.percentEncodedQuery ?? "")
+        }
+        let lastPage = max(1, (result.total + OfferFilter.pageSize - 1) / OfferFilter.pageSize)
+        let page = SearchPage(
+            values: values, areas: areas, voivodeships: voivodeships, sorts: sorts, cards: cards,
+            summary: req.catalogue.plural("offers.found", count: result.total)
+                + (lastPage > 1 ? " " + req.t("offers.page_of", ["page": String(filter.page), "pages": String(lastPage)]) : ""),
+            previous: filter.page > 1 ? pageLink(filter.page - 1) : nil,
+            next: filter.page < lastPage ? pageLink(filter.page + 1) : nil, error: nil, searched: true)
+        return try await req.render("offers/search", title: req.t("offers.title"), page, status: .ok)
+    }
+
+    // MARK: one offer
+
+    struct OfferPage: Encodable {
+        let id: String
+        let title: String
+        let organisation: String
+        let organisationHref: String
+        let description: [String]
+        let area: String
+        let skills: [String]
+        let schedule: String
+        let dates: String?
+        let slots: [String]
+        let hours: String
+        let place: String
+        let remote: Bool
+        let needed: String
+        let minimumAge: Int
+        let minorsWelcome: Bool
+        let involvesChildren: Bool
+        let provides: [String]
+        let languages: String
+        let accessible: Bool
+        let deadline: String?
+        let status: String
+        let open: Bool
+        let applyAction: String
+        let myApplication: String?
+        let mayApply: Bool
+        let applyBlocked: String?
+        let isCoordinator: Bool
+        let editHref: String
+        let applicationsHref: String
+        let form: FormState
+    }
+
+    /// The offer of the URL: published ones for everybody, any state for its organisation's people.
+    static func visibleOffer(_ req: Request) async throws -> (Offer, Bool) {
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
+            let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first()
+        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        var isCoordinator = false
+        if let user = req.user, let userID = user.id {
+            isCoordinator = try await OrganisationMembership.role(of: userID, in: offer.$organisation.id, on: req.db) != nil
+        }
+        let isPublic = offer.status != Offer.Status.draft.rawValue && offer.hiddenReason == nil && offer.organisation.isVerified
+        guard isPublic || isCoordinator else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        return (offer, isCoordinator)
+    }
+
+    func offerPage(_ req: Request, form: FormState = FormState(), status: HTTPResponseStatus = .ok) async throws -> Response {
+        let (offer, isCoordinator) = try await Self.visibleOffer(req)
+        let id = try offer.requireID()
+        let dates = DateFormat(catalogue: req.catalogue)
+        var place = offer.address
+        if let localityID = offer.localityID, let locality = try await LocalityRecord.find(localityID, on: req.db) {
+            place = [offer.address, locality.name, req.t("voivodeship.\(locality.voivodeshipCode)")].filter { !$0.isEmpty }.joined(separator: ", ")
+        }
+        var myApplication: String?
+        var blocked: String?
+        if let user = req.user {
+            if let existing = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == id)
+                .filter(\.$volunteer.$id == user.requireID()).sort(\.$createdAt, .descending).first() {
+                myApplication = req.t("application.status.\(existing.status)")
+            }
+            blocked = try await Self.applicationBlock(user, offer, req)?.key
+        }
+        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == id).filter(\.$status == "accepted").count()
+        var provides: [String] = []
+        if offer.providesTraining { provides.append(req.t("offer.provides.training")) }
+        if offer.providesInsurance { provides.append(req.t("offer.provides.insurance")) }
+        if offer.providesReimbursement { provides.append(req.t("offer.provides.reimbursement")) }
+        let page = OfferPage(
+            id: id.uuidString, title: offer.title, organisation: offer.organisation.name,
+            organisationHref: SitePath.organisation(offer.$organisation.id.uuidString).path,
+            description: offer.description.components(separatedBy: "\n").filter { !$0.trimmingSpaces().isEmpty },
+            area: req.t("offer.area.\(offer.area)"), skills: offer.skillList, schedule: req.t("offer.schedule.\(offer.schedule)"),
+            dates: offer.startsOn.map { start in
+                [dates.longDay(start), offer.endsOn.map(dates.longDay)].compactMap { $0 }.joined(separator: " – ")
+            },
+            slots: WeeklySlot.list(offer.weeklySlots).map { req.t("slot.day.\($0.day.rawValue)") + " " + req.t("slot.part.\($0.part.rawValue)") },
+            hours: req.catalogue.plural("unit.hours_per_week", count: offer.hoursPerWeek), place: place, remote: offer.remote,
+            needed: req.t("offer.places", ["accepted": String(accepted), "needed": String(offer.volunteersNeeded)]),
+            minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome, involvesChildren: offer.involvesChildren,
+            provides: provides, languages: offer.languages, accessible: offer.accessible,
+            deadline: offer.recruitmentDeadline.map(dates.longDay), status: req.t("offer.status.\(offer.status)"),
+            open: offer.isOpenForApplications, applyAction: SitePath.apply(id.uuidString).path, myApplication: myApplication,
+            mayApply: req.user != nil && blocked == nil && offer.isOpenForApplications, applyBlocked: blocked.map { req.t($0) },
+            isCoordinator: isCoordinator, editHref: SitePath.editOffer(id.uuidString).path,
+            applicationsHref: SitePath.offerApplications(id.uuidString).path, form: form)
+        return try await req.render("offers/show", title: offer.title, page, status: status)
+    }
+
+    @Sendable
+    func show(req: Request) async throws -> Response {
+        try await offerPage(req)
+    }
+
+    // MARK: the coordinators' offers
+
+    /// The organisation of the URL, for a coordinator or representative of it, verified to post offers.
+    static func coordinatedOrganisation(_ req: Request) async throws -> Organisation {
+        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
+        return organisation
+    }
+
+    /// The offer of the URL, for a coordinator or representative of its organisation; anyone else: not found.
+    static func coordinatedOffer(_ req: Request) async throws -> Offer {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
+            let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first(),
+            try await OrganisationMembership.role(of: try user.requireID(), in: offer.$organisation.id, on: req.db) != nil
+        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        return offer
+    }
+
+    struct OfferRow: Encodable {
+        let title: String
+        let status: String
+        let href: String
+        let editHref: String
+        let applicationsHref: String
+        let applications: Int
+    }
+
+    struct OrganisationOffers: Encodable {
+        let organisation: String
+        let verified: Bool
+        let newHref: String
+        let offers: [OfferRow]
+    }
+
+    @Sendable
+    func organisationOffers(req: Request) async throws -> View {
+        let organisation = try await Self.coordinatedOrganisation(req)
+        let id = try organisation.requireID()
+        let offers = try await Offer.query(on: req.db).filter(\.$organisation.$id == id).sort(\.$createdAt, .descending).all()
+        var rows: [OfferRow] = []
+        for offer in offers {
+            let offerID = try offer.requireID()
+            let count = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offerID)
+                .filter(\.$status ~~ OfferApplication.Status.active.map(\.rawValue)).count()
+            rows.append(OfferRow(title: offer.title, status: req.t("offer.status.\(offer.status)"), href: SitePath.offer(offerID.uuidString).path,
+                                 editHref: SitePath.editOffer(offerID.uuidString).path,
+                                 applicationsHref: SitePath.offerApplications(offerID.uuidString).path, applications: count))
+        }
+        return try await req.render("offers/organisation", title: req.t("offers.of_organisation"), OrganisationOffers(
+            organisation: organisation.name, verified: organisation.isVerified, newHref: SitePath.newOffer(id.uuidString).path, offers: rows))
+    }
+
+    struct FormPage: Encodable {
+        let heading: String
+        let action: String
+        let form: FormState
+        let areas: [LocalitiesController.Option]
+        let schedules: [LocalitiesController.Option]
+        let voivodeships: [LocalitiesController.Option]
+        let slots: [SlotOption]
+    }
+
+    struct SlotOption: Encodable {
+        let field: String
+        let label: String
+        let checked: Bool
+    }
+
+    func formPage(_ req: Request, heading: String, action: String, form: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let page = FormPage(
+            heading: heading, action: action, form: form,
+            areas: OfferArea.allCases.map { .init(code: $0.rawValue, name: req.t($0.catalogueKey), selected: form.value("area") == $0.rawValue) },
+            schedules: OfferSchedule.allCases.map { .init(code: $0.rawValue, name: req.t($0.catalogueKey), selected: form.value("schedule") == $0.rawValue) },
+            voivodeships: LocalitiesController.voivodeshipOptions(req, selected: form.value("voivodeship")),
+            slots: WeeklySlot.all.map {
+                SlotOption(field: "slot_\($0.code)", label: req.t("slot.day.\($0.day.rawValue)") + " " + req.t("slot.part.\($0.part.rawValue)"),
+                           checked: form.isChecked("slot_\($0.code)"))
+            })
+        return try await req.render("offers/form", title: heading, page, status: status)
+    }
+
+    @Sendable
+    func newOffer(req: Request) async throws -> Response {
+        let organisation = try await Self.coordinatedOrganisation(req)
+        guard organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "offer.error.unverified") }
+        var form = FormState(values: ["minimum_age": "16", "volunteers_needed": "1", "hours_per_week": "4", "schedule": "regular"], labelKeys: OfferForm.labels)
+        form.values["provides_insurance"] = "on"
+        return try await formPage(req, heading: req.t("offer.new"), action: SitePath.newOffer(try organisation.requireID().uuidString).path, form: form)
+    }
+
+    @Sendable
+    func createOffer(req: Request) async throws -> Response {
+        let organisation = try await Self.coordinatedOrganisation(req)
+        guard organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "offer.error.unverified") }
+        var form = FormState(values: try req.formFields(), labelKeys: OfferForm.labels)
+        let offer = Offer()
+        offer.$organisation.id = try organisation.requireID()
+        offer.createdBy = try req.requireUser().requireID()
+        offer.createdAt = Date()
+        offer.status = form.value("publish") == "on" ? Offer.Status.published.rawValue : Offer.Status.draft.rawValue
+        guard try await OfferForm.apply(&form, to: offer, organisation: organisation, req) else {
+            return try await formPage(req, heading: req.t("offer.new"), action: SitePath.newOffer(try organisation.requireID().uuidString).path,
+                                      form: form, status: .unprocessableEntity)
+        }
+        if offer.status == Offer.Status.published.rawValue { offer.publishedAt = Date() }
+        try await req.db.transaction { db in
+            try await offer.create(on: db)
+            try await OfferTextIndex.update(offer, on: db)
+        }
+        return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
+    }
+
+    @Sendable
+    func editOffer(req: Request) async throws -> Response {
+        let offer = try await Self.coordinatedOffer(req)
+        let locality = try await offer.localityID.asyncMap { try await LocalityRecord.find($0, on: req.db) }
+        let form = FormState(values: OfferForm.values(of: offer, locality: locality??.name ?? ""), labelKeys: OfferForm.labels)
+        return try await formPage(req, heading: req.t("offer.edit"), action: SitePath.editOffer(try offer.requireID().uuidString).path, form: form)
+    }
+
+    @Sendable
+    func updateOffer(req: Request) async throws -> Response {
+        let offer = try await Self.coordinatedOffer(req)
+        var form = FormState(values: try req.formFields(), labelKeys: OfferForm.labels)
+        guard try await OfferForm.apply(&form, to: offer, organisation: offer.organisation, req) else {
+            return try await formPage(req, heading: req.t("offer.edit"), action: SitePath.editOffer(try offer.requireID().uuidString).path,
+                                      form: form, status: .unprocessableEntity)
+        }
+        try await req.db.transaction { db in
+            try await offer.save(on: db)
+            try await OfferTextIndex.update(offer, on: db)
+        }
+        return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
+    }
+
+    /// Publish, close recruitment, finish, archive: only the moves that make sense from the current state.
+    static let transitions: [String: [Offer.Status]] = [
+        "draft": [.published, .archived], "published": [.closed, .finished], "closed": [.published, .finished],
+        "finished": [.archived], "archived": [],
+    ]
+
+    @Sendable
+    func changeState(req: Request) async throws -> Response {
+        let offer = try await Self.coordinatedOffer(req)
+        let form = FormState(values: try req.formFields())
+        guard let target = Offer.Status(rawValue: form.value("status")),
+            Self.transitions[offer.status]?.contains(target) == true
+        else { throw LocalizedAbort(.conflict, key: "offer.error.transition") }
+        if target == .published {
+            guard offer.organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "offer.error.unverified") }
+            offer.publishedAt = offer.publishedAt ?? Date()
+        }
+        offer.status = target.rawValue
+        try await offer.save(on: req.db)
+        return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
+    }
+
+    // MARK: applications
+
+    /// Why this person may not apply to this offer, if they may not.
+    static func applicationBlock(_ user: User, _ offer: Offer, _ req: Request) async throws -> LocalizedAbort? {
+        guard offer.isOpenForApplications else { return LocalizedAbort(.conflict, key: "application.error.closed") }
+        guard let age = user.age() else { return LocalizedAbort(.forbidden, key: "application.error.no_age") }
+        if age < offer.minimumAge { return LocalizedAbort(.forbidden, key: "application.error.too_young", ["age": String(offer.minimumAge)]) }
+        if AgeBand.of(age: age) != .adult {
+            guard offer.minorsWelcome else { return LocalizedAbort(.forbidden, key: "application.error.adults_only") }
+            let consent = try await ConsentRecord.query(on: req.db).filter(\.$user.$id == user.requireID())
+                .filter(\.$kind == ConsentRecord.Kind.guardian.rawValue).sort(\.$at, .descending).first()
+            guard consent?.granted == true else { return LocalizedAbort(.forbidden, key: "application.error.no_consent") }
+        }
+        let active = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offer.requireID())
+            .filter(\.$volunteer.$id == user.requireID()).filter(\.$status ~~ OfferApplication.Status.active.map(\.rawValue)).count()
+        if active > 0 { return LocalizedAbort(.conflict, key: "application.error.twice") }
+        return nil
+    }
+
+    @Sendable
+    func apply(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (offer, _) = try await Self.visibleOffer(req)
+        var form = FormState(values: try req.formFields())
+        // A field people never see: only a bot fills it in.
+        guard form.value("website").isEmpty else { throw LocalizedAbort(.badRequest, key: "error.status.400.detail") }
+        if let block = try await Self.applicationBlock(user, offer, req) { throw block }
+        let key = "apply:\(try user.requireID())"
+        if let wait = try await Throttle.applications.wait(for: key, on: req.db) {
+            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
+        }
+        let message = form.value("message")
+        if message.count > 2000 { form.fail("message", req.t("form.error.too_long", ["max": "2000"])) }
+        guard form.isValid else { return try await offerPage(req, form: form, status: .unprocessableEntity) }
+        try await Throttle.applications.recordFailure(for: key, on: req.db)
+        let application = OfferApplication()
+        application.$offer.id = try offer.requireID()
+        application.$volunteer.id = try user.requireID()
+        application.message = message
+        application.createdAt = Date()
+        try await req.db.transaction { db in
+            let accepted = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID())
+                .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+            application.status = (accepted >= offer.volunteersNeeded ? OfferApplication.Status.reserve : .pending).rawValue
+            try await application.create(on: db)
+        }
+        try await Self.notifyCoordinators(of: offer, template: "application_new", volunteer: user.displayName, req)
+        return req.redirect(to: SitePath.myApplications.path, notice: application.status == "reserve" ? "application_reserve" : "application_sent")
+    }
+
+    struct ApplicationRow: Encodable {
+        let volunteer: String
+        let email: String
+        let age: String
+        let message: String
+        let status: String
+        let statusCode: String
+        let created: String
+        let action: String
+        let reason: String?
+    }
+
+    struct ApplicationsPage: Encodable {
+        let title: String
+        let offerHref: String
+        let places: String
+        let rows: [ApplicationRow]
+        let filter: String
+        let statuses: [LocalitiesController.Option]
+    }
+
+    @Sendable
+    func applications(req: Request) async throws -> View {
+        let offer = try await Self.coordinatedOffer(req)
+        let id = try offer.requireID()
+        let filter = (try? req.query.get(String.self, at: "stan")) ?? ""
+        let query = OfferApplication.query(on: req.db).filter(\.$offer.$id == id).with(\.$volunteer).sort(\.$createdAt)
+        if let status = OfferApplication.Status(rawValue: filter) { query.filter(\.$status == status.rawValue) }
+        let applications = try await query.all()
+        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == id).filter(\.$status == "accepted").count()
+        let dates = DateFormat(catalogue: req.catalogue)
+        return try await req.render("offers/applications", title: req.t("applications.title"), ApplicationsPage(
+            title: offer.title, offerHref: SitePath.offer(id.uuidString).path,
+            places: req.t("offer.places", ["accepted": String(accepted), "needed": String(offer.volunteersNeeded)]),
+            rows: applications.map {
+                ApplicationRow(volunteer: $0.volunteer.displayName, email: $0.volunteer.email,
+                               age: $0.volunteer.age().map { req.catalogue.plural("unit.years", count: $0) } ?? "",
+                               message: $0.message, status: req.t("application.status.\($0.status)"), statusCode: $0.status,
+                               created: dates.shortDateTime($0.createdAt), action: SitePath.decideApplication($0.id?.uuidString ?? "").path,
+                               reason: $0.reason)
+            },
+            filter: filter,
+            statuses: OfferApplication.Status.allCases.map { .init(code: $0.rawValue, name: req.t("application.status.\($0.rawValue)"), selected: $0.rawValue == filter) }))
+    }
+
+    /// A coordinator accepts, puts on the reserve list or declines (with a reason) an application.
+    @Sendable
+    func decide(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("applicationID").flatMap(UUID.init(uuidString:)),
+            let application = try await OfferApplication.query(on: req.db).filter(\.$id == id).with(\.$offer).with(\.$volunteer).first(),
+            try await OrganisationMembership.role(of: try user.requireID(), in: application.offer.$organisation.id, on: req.db) != nil
+        else { throw LocalizedAbort(.notFound, key: "application.error.not_found") }
+        let form = FormState(values: try req.formFields())
+        guard let decision = OfferApplication.Status(rawValue: form.value("decision")), [.accepted, .reserve, .declined].contains(decision) else {
+            throw LocalizedAbort(.badRequest, key: "partner.error.decision")
+        }
+        guard [OfferApplication.Status.pending.rawValue, OfferApplication.Status.reserve.rawValue, OfferApplication.Status.accepted.rawValue]
+            .contains(application.status), application.status != decision.rawValue
+        else { throw LocalizedAbort(.conflict, key: "application.error.state") }
+        let reason = form.value("reason")
+        if decision == .declined && reason.count < 3 { throw LocalizedAbort(.unprocessableEntity, key: "application.error.reason") }
+        let offer = application.offer
+        let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
+        try await req.db.transaction { db in
+            if decision == .accepted {
+                let accepted = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID())
+                    .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+                guard accepted < offer.volunteersNeeded else { throw LocalizedAbort(.conflict, key: "application.error.full") }
+            }
+            application.status = decision.rawValue
+            application.reason = decision == .declined ? String(reason.prefix(1000)) : nil
+            application.decidedAt = Date()
+            try await application.save(on: db)
+        }
+        try await req.mailer.send(template: "application_\(decision.rawValue)", to: application.volunteer.email, name: application.volunteer.displayName,
+                                  language: application.volunteer.preferredLanguage, link: SitePath.myApplications.path,
+                                  arguments: ["offer": offer.title, "reason": reason])
+        if freesPlace { try await Self.promoteFromReserve(offer, req) }
+        return req.redirect(to: SitePath.offerApplications(try offer.requireID().uuidString).path, notice: "application_decided")
+    }
+
+    /// A place freed goes to the first on the reserve list, who is told.
+    static func promoteFromReserve(_ offer: Offer, _ req: Request) async throws {
+        let offerID = try offer.requireID()
+        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offerID)
+            .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+        guard accepted < offer.volunteersNeeded,
+            let first = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offerID)
+                .filter(\.$status == OfferApplication.Status.reserve.rawValue).sort(\.$createdAt).with(\.$volunteer).first()
+        else { return }
+        first.status = OfferApplication.Status.accepted.rawValue
+        first.decidedAt = Date()
+        try await first.save(on: req.db)
+        try await req.mailer.send(template: "application_promoted", to: first.volunteer.email, name: first.volunteer.displayName,
+                                  language: first.volunteer.preferredLanguage, link: SitePath.myApplications.path, arguments: ["offer": offer.title])
+        try await notifyCoordinators(of: offer, template: "application_promoted_coordinator", volunteer: first.volunteer.displayName, req)
+    }
+
+    static func notifyCoordinators(of offer: Offer, template: String, volunteer: String, _ req: Request) async throws {
+        let memberships = try await OrganisationMembership.query(on: req.db).filter(\.$organisation.$id == offer.$organisation.id)
+            .filter(\.$status == OrganisationMembership.Status.active.rawValue).with(\.$user).all()
+        for membership in memberships {
+            try await req.mailer.send(template: template, to: membership.user.email, name: membership.user.displayName,
+                                      language: membership.user.preferredLanguage,
+                                      link: SitePath.offerApplications(try offer.requireID().uuidString).path,
+                                      arguments: ["offer": offer.title, "volunteer": volunteer])
+        }
+    }
+
+    struct MyApplication: Encodable {
+        let offer: String
+        let href: String
+        let organisation: String
+        let status: String
+        let reason: String?
+        let created: String
+        let withdrawAction: String?
+    }
+
+    @Sendable
+    func myApplications(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let applications = try await OfferApplication.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
+            .with(\.$offer) { $0.with(\.$organisation) }.sort(\.$createdAt, .descending).all()
+        let dates = DateFormat(catalogue: req.catalogue)
+        return try await req.render("offers/my-applications", title: req.t("my_applications.title"), applications.map {
+            MyApplication(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
+                          status: req.t("application.status.\($0.status)"), reason: $0.reason, created: dates.shortDateTime($0.createdAt),
+                          withdrawAction: OfferApplication.Status.active.map(\.rawValue).contains($0.status)
+                            ? SitePath.withdrawApplication($0.id?.uuidString ?? "").path : nil)
+        })
+    }
+
+    @Sendable
+    func withdraw(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("applicationID").flatMap(UUID.init(uuidString:)),
+            let application = try await OfferApplication.query(on: req.db).filter(\.$id == id)
+                .filter(\.$volunteer.$id == user.requireID()).with(\.$offer).first()
+        else { throw LocalizedAbort(.notFound, key: "application.error.not_found") }
+        guard OfferApplication.Status.active.map(\.rawValue).contains(application.status) else {
+            throw LocalizedAbort(.conflict, key: "application.error.state")
+        }
+        let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
+        application.status = OfferApplication.Status.withdrawn.rawValue
+        application.decidedAt = Date()
+        try await application.save(on: req.db)
+        try await Self.notifyCoordinators(of: application.offer, template: "application_withdrawn", volunteer: user.displayName, req)
+        if freesPlace { try await Self.promoteFromReserve(application.offer, req) }
+        return req.redirect(to: SitePath.myApplications.path, notice: "application_withdrawn")
+    }
+
+    // MARK: API
+
+    struct OfferDTO: Content {
+        let id: UUID
+        let title: String
+        let description: String
+        let organisation: String
+        let organisationID: UUID
+        let area: String
+        let skills: [String]
+        let schedule: String
+        let startsOn: String?
+        let endsOn: String?
+        let weeklySlots: [String]
+        let hoursPerWeek: Int
+        let locality: String?
+        let voivodeship: String?
+        let remote: Bool
+        let volunteersNeeded: Int
+        let minimumAge: Int
+        let minorsWelcome: Bool
+        let involvesChildren: Bool
+        let accessible: Bool
+        let recruitmentDeadline: String?
+        let status: String
+        let distanceKm: Double?
+    }
+
+    struct OfferList: Content {
+        let items: [OfferDTO]
+        let total: Int
+        let page: Int
+        let pageSize: Int
+    }
+
+    static func dto(_ offer: Offer, places: [Int: String], distance: Double?) throws -> OfferDTO {
+        OfferDTO(
+            id: try offer.requireID(), title: offer.title, description: offer.description, organisation: offer.organisation.name,
+            organisationID: offer.$organisation.id, area: offer.area, skills: offer.skillList, schedule: offer.schedule,
+            startsOn: offer.startsOn, endsOn: offer.endsOn, weeklySlots: WeeklySlot.list(offer.weeklySlots).map(\.code),
+            hoursPerWeek: offer.hoursPerWeek, locality: offer.localityID.flatMap { places[$0] }, voivodeship: offer.voivodeshipCode,
+            remote: offer.remote, volunteersNeeded: offer.volunteersNeeded, minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome,
+            involvesChildren: offer.involvesChildren, accessible: offer.accessible, recruitmentDeadline: offer.recruitmentDeadline,
+            status: offer.status, distanceKm: distance.map { ($0 * 10).rounded() / 10 })
+    }
+
+    @Sendable
+    func apiSearch(req: Request) async throws -> OfferList {
+        let filter = try await OfferFilter.parse(req, api: true)
+        let result = try await OfferSearch.search(filter, on: req.db)
+        let places = try await Self.placeNames(result.offers, on: req.db)
+        return OfferList(items: try result.offers.map { try Self.dto($0, places: places, distance: $0.id.flatMap { result.distances[$0] }) },
+                         total: result.total, page: filter.page, pageSize: OfferFilter.pageSize)
+    }
+
+    @Sendable
+    func apiOffer(req: Request) async throws -> OfferDTO {
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
+            let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first(),
+            offer.status != Offer.Status.draft.rawValue, offer.hiddenReason == nil, offer.organisation.isVerified
+        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        return try Self.dto(offer, places: try await Self.placeNames([offer], on: req.db), distance: nil)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,131 @@
+/// The areas of volunteering an offer belongs to.
+public enum OfferArea: String, CaseIterable, Sendable, Codable {
+    case socialWelfare = "social_welfare"
+    case education
+    case culture
+    case sport
+    case environment
+    case health
+    case animals
+    case seniors
+    case childrenAndYouth = "children_youth"
+    case disabilities
+    case refugeesAndMigrants = "refugees_migrants"
+    case emergency
+    case community
+    case other
+
+    public var catalogueKey: String { "offer.area.\(rawValue)" }
+}
+
+/// How an offer runs in time.
+public enum OfferSchedule: String, CaseIterable, Sendable, Codable {
+    /// A single action on given dates.
+    case oneOff = "one_off"
+    /// Regular work in weekly time slots between two dates.
+    case regular
+    /// Ongoing, without an end date.
+    case ongoing
+
+    public var catalogueKey: String { "offer.schedule.\(rawValue)" }
+}
+
+/// A time of the week when someone can volunteer: a day and a part of the day, written "tue-afternoon".
+public struct WeeklySlot: Hashable, Sendable, Comparable, Codable {
+    public enum Day: String, CaseIterable, Sendable, Codable {
+        case mon, tue, wed, thu, fri, sat, sun
+    }
+
+    public enum Part: String, CaseIterable, Sendable, Codable {
+        case morning, afternoon, evening
+    }
+
+    public let day: Day
+    public let part: Part
+
+    public init(day: Day, part: Part) {
+        self.day = day
+        self.part = part
+    }
+
+    public init?(code: String) {
+        let pieces = code.split(separator: "-")
+        guard pieces.count == 2, let day = Day(rawValue: String(pieces[0])), let part = Part(rawValue: String(pieces[1])) else {
+            return nil
+        }
+        self.init(day: day, part: part)
+    }
+
+    public var code: String { "\(day.rawValue)-\(part.rawValue)" }
+
+    public static let all: [WeeklySlot] = Day.allCases.flatMap { day in Part.allCases.map { WeeklySlot(day: day, part: $0) } }
+
+    /// Parses a stored list ("mon-morning,tue-evening"); unknown codes are dropped.
+    public static func list(_ text: String) -> [WeeklySlot] {
+        Array(Set(text.split(separator: ",").compactMap { WeeklySlot(code: String($0)) })).sorted()
+    }
+
+    public static func code(of slots: [WeeklySlot]) -> String {
+        Array(Set(slots)).sorted().map(\.code).joined(separator: ",")
+    }
+
+    public static func < (lhs: WeeklySlot, rhs: WeeklySlot) -> Bool {
+        let days = Day.allCases, parts = Part.allCases
+        let l = (days.firstIndex(of: lhs.day)!, parts.firstIndex(of: lhs.part)!)
+        let r = (days.firstIndex(of: rhs.day)!, parts.firstIndex(of: rhs.part)!)
+        return l < r
+    }
+}
+
+/// Words of a search, folded and cut back to a stem, so that "seniorów", "seniorom" and "Senior" all
+/// find "seniorami", and "lodz" finds "Łódź". Documents are indexed folded; each search word becomes a
+/// prefix to match.
+public enum SearchTerms {
+    public static let maximumTerms = 8
+    public static let maximumTermLength = 40
+
+    /// Polish inflectional endings, longest first; one is cut when at least four letters remain.
+    static let endings = [
+        "owie", "ami", "ach", "owi", "iem", "ego", "emu", "ich", "ymi", "imi", "om", "ow", "ie", "em", "ej", "ym", "im",
+        "a", "e", "i", "o", "u", "y",
+    ]
+
+    /// The stemmed, folded words of a query, at most eight, without duplicates; letters and digits only.
+    public static func terms(_ query: String) -> [String] {
+        let folded = TextFolding.fold(query)
+        var words: [String] = []
+        var current = ""
+        for character in folded {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        var seen = Set<String>()
+        var result: [String] = []
+        for word in words {
+            let stem = stem(String(word.prefix(maximumTermLength)))
+            guard stem.count >= 2, seen.insert(stem).inserted else { continue }
+            result.append(stem)
+            if result.count == maximumTerms { break }
+        }
+        return result
+    }
+
+    /// Cuts one inflectional ending when at least four letters remain: "seniorom" → "senior".
+    public static func stem(_ word: String) -> String {
+        for ending in endings where word.hasSuffix(ending) && word.count - ending.count >= 4 {
+            return String(word.dropLast(ending.count))
+        }
+        return word
+    }
+
+    /// The text of a document as it is indexed: folded, words separated by single spaces.
+    public static func document(_ parts: [String]) -> String {
+        let folded = TextFolding.fold(parts.joined(separator: " "))
+        return folded.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,222 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// A valid offer form: regular work in Gdańsk on Tuesday afternoons.
+func offerForm(title: String = "Spacery z seniorami w Gdańsku", needed: Int = 1, publish: Bool = true) -> [String: String] {
+    var fields = [
+        "title": title, "description": "Raz w tygodniu spacerujesz z osobą starszą po parku i rozmawiasz. Seniorom to bardzo pomaga.",
+        "area": "seniors", "skills": "cierpliwość, rozmowa", "schedule": "regular", "starts_on": OfferDates.today(),
+        "ends_on": "2099-12-31", "hours_per_week": "3", "locality": "gdansk", "voivodeship": "", "address": "ul. Długa 1",
+        "volunteers_needed": String(needed), "minimum_age": "16", "languages": "polski", "recruitment_deadline": "",
+        "slot_tue-afternoon": "on", "minors_welcome": "on", "provides_insurance": "on",
+    ]
+    if publish { fields["publish"] = "on" }
+    return fields
+}
+
+@Suite("SOW: offers, search and applications")
+struct OffersTests {
+    /// A verified organisation with a coordinator signed in.
+    func verifiedOrganisation(_ app: Application, email: String = "koordynator@example.org", name: String = "Fundacja Testowa") async throws -> (TestBrowser, UUID) {
+        let browser = TestBrowser(app)
+        try await browser.registerAndVerify(name: "Koordynator", email: email)
+        let response = try await browser.postMultipart("/organizacje/nowa", foundationForm(name: name), file: nil)
+        let id = try #require(response.headers.first(name: .location)?.split(separator: "/").dropFirst().first.flatMap { UUID(uuidString: String($0)) })
+        let organisation = try #require(try await Organisation.find(id, on: app.db))
+        organisation.status = Organisation.Status.verified.rawValue
+        try await organisation.save(on: app.db)
+        return (browser, id)
+    }
+
+    func postOffer(_ browser: TestBrowser, organisation: UUID, _ fields: [String: String]) async throws -> UUID? {
+        let response = try await browser.post("/organizacje/\(organisation)/oferty/nowa", fields)
+        guard response.status == .seeOther else { return nil }
+        return response.headers.first(name: .location)?.split(separator: "/").dropFirst().first
+            .flatMap { UUID(uuidString: String($0.split(separator: "?").first ?? "")) }
+    }
+
+    @Test func postFindApplyAcceptReserveAndMoveUp() async throws {
+        try await withKorpus { app in
+            // setup: a coordinator posts an offer for one volunteer
+            let (coordinator, organisation) = try await verifiedOrganisation(app)
+            let offerID = try #require(try await postOffer(coordinator, organisation: organisation, offerForm(needed: 1)))
+            // act: volunteers find it by a word without diacritics and by distance
+            let first = TestBrowser(app)
+            try await first.registerAndVerify(name: "Ala Pierwsza", email: "ala@example.org")
+            for query in ["q=seniorow", "q=gdansk", "q=Gda%C5%84sk", "miejscowosc=sopot&odleglosc=25", "miejscowosc=gdynia&odleglosc=30&sortuj=nearest"] {
+                let page = try await first.get("/oferty?\(query)")
+                #expect(page.status == .ok, "\(query)")
+                #expect(page.body.string.contains("Spacery z seniorami w Gdańsku"), "\(query) finds the offer")
+            }
+            #expect(!(try await first.get("/oferty?miejscowosc=krakow&odleglosc=50").body.string.contains("Spacery z seniorami")))
+            #expect(!(try await first.get("/oferty?q=psy").body.string.contains("Spacery z seniorami")))
+            // The first volunteer applies and is accepted.
+            #expect(try await first.post("/oferty/\(offerID)/zgloszenie", ["message": "Chętnie!", "website": ""]).status == .seeOther)
+            #expect(try await first.post("/oferty/\(offerID)/zgloszenie", ["message": "Jeszcze raz", "website": ""]).status == .conflict, "not twice")
+            let firstApplication = try #require(try await OfferApplication.query(on: app.db).filter(\.$offer.$id == offerID).first())
+            #expect(firstApplication.status == "pending")
+            #expect(try await Mailbox(app).messages(to: "koordynator@example.org").contains { $0.template == "application_new" })
+            let applicationsPage = try await coordinator.get("/oferty/\(offerID)/zgloszenia")
+            #expect(applicationsPage.body.string.contains("Ala Pierwsza"))
+            #expect(try await coordinator.post("/zgloszenia/\(firstApplication.requireID())/decyzja", ["decision": "accepted"]).status == .seeOther)
+            #expect(try await OfferApplication.find(firstApplication.requireID(), on: app.db)?.status == "accepted")
+            #expect(try await Mailbox(app).messages(to: "ala@example.org").contains { $0.template == "application_accepted" })
+            // The second volunteer lands on the reserve list…
+            let second = TestBrowser(app)
+            try await second.registerAndVerify(name: "Bartek Drugi", email: "bartek@example.org")
+            let applied = try await second.post("/oferty/\(offerID)/zgloszenie", ["message": "", "website": ""])
+            #expect(applied.headers.first(name: .location)?.contains("application_reserve") == true)
+            let secondApplication = try #require(try await OfferApplication.query(on: app.db).filter(\.$offer.$id == offerID)
+                .filter(\.$status == "reserve").first())
+            // …cannot be accepted over the limit…
+            #expect(try await coordinator.post("/zgloszenia/\(secondApplication.requireID())/decyzja", ["decision": "accepted"]).status == .conflict)
+            // …and moves up when the first withdraws.
+            #expect(try await first.post("/zgloszenia/\(firstApplication.requireID())/wycofaj", [:]).status == .seeOther)
+            #expect(try await OfferApplication.find(firstApplication.requireID(), on: app.db)?.status == "withdrawn")
+            #expect(try await OfferApplication.find(secondApplication.requireID(), on: app.db)?.status == "accepted")
+            #expect(try await Mailbox(app).messages(to: "bartek@example.org").contains { $0.template == "application_promoted" })
+            let mine = try await second.get("/moje-zgloszenia")
+            #expect(mine.body.string.contains("przyjęte"))
+        }
+    }
+
+    @Test func offerFormRefusesBadInputAndShowsHTMLAsText() async throws {
+        try await withKorpus { app in
+            let (coordinator, organisation) = try await verifiedOrganisation(app)
+            var bad = offerForm()
+            bad["title"] = "ab"
+            bad["area"] = "piracy"
+            bad["ends_on"] = "2000-01-01"
+            bad["hours_per_week"] = "-3"
+            bad["volunteers_needed"] = "0"
+            bad["minimum_age"] = "5"
+            bad["slot_tue-afternoon"] = nil
+            bad["slot_xyz-noon"] = "on"
+            let refused = try await coordinator.post("/organizacje/\(organisation)/oferty/nowa", bad)
+            #expect(refused.status == .unprocessableEntity)
+            for message in ["Tytuł musi mieć", "Wybierz obszar.", "Koniec nie może być przed początkiem.", "Podaj liczbę od 0 do 60.",
+                            "Podaj liczbę od 1 do 1000.", "Podaj liczbę od 13 do 99.", "Nie znamy takiej pory tygodnia."] {
+                #expect(refused.body.string.contains(message), "\(message)")
+            }
+            #expect(try await Offer.query(on: app.db).count() == 0)
+            var hostile = offerForm(title: "<script>alert('x')</script> Pomoc")
+            hostile["description"] = "<img src=x onerror=alert(1)> Opis oferty, który jest wystarczająco długi."
+            let id = try #require(try await postOffer(coordinator, organisation: organisation, hostile))
+            let page = try await TestBrowser(app).get("/oferty/\(id)")
+            #expect(!page.body.string.contains("<script>alert"))
+            #expect(!page.body.string.contains("<img src=x"))
+            #expect(page.body.string.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test func oneOrganisationCannotTouchAnothersOffersOrApplications() async throws {
+        try await withKorpus { app in
+            let (first, firstOrganisation) = try await verifiedOrganisation(app)
+            let offerID = try #require(try await postOffer(first, organisation: firstOrganisation, offerForm()))
+            let (second, secondOrganisation) = try await verifiedOrganisation(app, email: "inny@example.org", name: "Fundacja Druga")
+            #expect(try await second.get("/oferty/\(offerID)/edycja").status == .notFound)
+            #expect(try await second.post("/oferty/\(offerID)/edycja", offerForm(title: "Przejęta oferta")).status == .notFound)
+            #expect(try await second.post("/oferty/\(offerID)/stan", ["status": "closed"]).status == .notFound)
+            #expect(try await second.get("/oferty/\(offerID)/zgloszenia").status == .notFound)
+            #expect(try await second.post("/organizacje/\(firstOrganisation)/oferty/nowa", offerForm()).status == .notFound)
+            #expect(try await Offer.find(offerID, on: app.db)?.title == "Spacery z seniorami w Gdańsku")
+            // An application to the first organisation's offer cannot be decided by the second.
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala", email: "ala@example.org")
+            _ = try await volunteer.post("/oferty/\(offerID)/zgloszenie", ["message": "", "website": ""])
+            let application = try #require(try await OfferApplication.query(on: app.db).first())
+            #expect(try await second.post("/zgloszenia/\(application.requireID())/decyzja", ["decision": "declined", "reason": "nie"]).status == .notFound)
+            #expect(try await second.post("/zgloszenia/\(application.requireID())/wycofaj", [:]).status == .notFound, "nor withdrawn by someone else")
+            #expect(try await OfferApplication.find(application.requireID(), on: app.db)?.status == "pending")
+            _ = secondOrganisation
+        }
+    }
+
+    @Test func applicationsAreRefusedWhenTheyMustBe() async throws {
+        try await withKorpus { app in
+            let (coordinator, organisation) = try await verifiedOrganisation(app)
+            var adults = offerForm(title: "Dyżury w jadłodajni")
+            adults["minors_welcome"] = nil
+            adults["minimum_age"] = "18"
+            let adultsOnly = try #require(try await postOffer(coordinator, organisation: organisation, adults))
+            let open = try #require(try await postOffer(coordinator, organisation: organisation, offerForm()))
+            let draft = try #require(try await postOffer(coordinator, organisation: organisation, offerForm(title: "Szkic oferty", publish: false)))
+            // A minor without the guardian's consent.
+            let minor = TestBrowser(app)
+            try await minor.registerAndVerify(name: "Ola", email: "ola@example.org", born: "2010-01-01", guardianEmail: "mama@example.org")
+            let noConsent = try await minor.post("/oferty/\(open)/zgloszenie", ["message": "", "website": ""])
+            #expect(noConsent.status == .forbidden)
+            #expect(noConsent.body.string.contains("zgoda Twojego opiekuna"))
+            #expect(try await minor.post("/oferty/\(adultsOnly)/zgloszenie", ["message": "", "website": ""]).status == .forbidden)
+            // A draft is not found by others; a closed offer takes no applications.
+            let adult = TestBrowser(app)
+            try await adult.registerAndVerify(name: "Ala", email: "ala@example.org")
+            #expect(try await adult.post("/oferty/\(draft)/zgloszenie", ["message": "", "website": ""]).status == .notFound)
+            #expect(try await coordinator.post("/oferty/\(open)/stan", ["status": "closed"]).status == .seeOther)
+            #expect(try await adult.post("/oferty/\(open)/zgloszenie", ["message": "", "website": ""]).status == .conflict)
+            #expect(try await coordinator.post("/oferty/\(open)/stan", ["status": "draft"]).status == .conflict, "no way back to a draft")
+            // The honeypot.
+            #expect(try await coordinator.post("/oferty/\(open)/stan", ["status": "published"]).status == .seeOther)
+            #expect(try await adult.post("/oferty/\(open)/zgloszenie", ["message": "", "website": "http://spam.example"]).status == .badRequest)
+            #expect(try await OfferApplication.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: [
+        "odleglosc=-5&miejscowosc=gdansk", "odleglosc=1000000000&miejscowosc=gdansk", "strona=1000000000", "strona=0",
+        "obszar=piracy", "wojewodztwo=99", "sortuj=random", "od=2026-02-30", "sortuj=nearest", "miejscowosc=Nibylandia",
+    ])
+    func badSearchesAreRefusedClearly(query: String) async throws {
+        try await withKorpus { app in
+            let page = try await TestBrowser(app).get("/oferty?\(query)")
+            #expect(page.status == .badRequest, "\(query)")
+            #expect(page.body.string.contains(#"role="alert""#))
+            let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?\(query.replacingOccurrences(of: "odleglosc", with: "distance").replacingOccurrences(of: "miejscowosc", with: "locality").replacingOccurrences(of: "strona", with: "page").replacingOccurrences(of: "obszar", with: "area").replacingOccurrences(of: "wojewodztwo", with: "voivodeship").replacingOccurrences(of: "sortuj", with: "sort").replacingOccurrences(of: "od=", with: "from="))")
+            #expect(api.status == .badRequest, "API \(query)")
+            #expect(api.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)
+        }
+    }
+
+    @Test func longAndHostileSearchesAreHarmless() async throws {
+        try await withKorpus { app in
+            let long = String(repeating: "a", count: 5000)
+            #expect(try await TestBrowser(app).get("/oferty?q=\(long)").status == .badRequest)
+            for hostile in ["%27%20OR%201%3D1%20--", "%22%2A%20NEAR", "%3Cscript%3E", "%00"] {
+                let page = try await TestBrowser(app).get("/oferty?q=\(hostile)")
+                #expect(page.status == .ok, "\(hostile)")
+                #expect(!page.body.string.contains("<script>"))
+            }
+        }
+    }
+
+    @Test func searchOverTheAPIAndItsDocument() async throws {
+        try await withKorpus { app in
+            _ = try await DemoContent.seed(on: app.db, administratorEmail: "admin@example.org", passwordHasher: app.password)
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=seniorow&voivodeship=22&locality=gdansk&distance=25")
+            #expect(response.status == .ok)
+            let list = try JSONDecoder().decode(OffersController.OfferList.self, from: Data(response.body.string.utf8))
+            #expect(list.total > 0)
+            #expect(list.items.allSatisfy { $0.voivodeship == "22" && $0.status == "published" })
+            #expect(list.items.allSatisfy { $0.remote || ($0.distanceKm ?? 999) <= 25.5 })
+            let one = try #require(list.items.first)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/offers/\(one.id)").status == .ok)
+            let draft = try #require(try await Offer.query(on: app.db).filter(\.$status == "draft").first())
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/offers/\(draft.requireID())").status == .notFound)
+            // The demo covers every voivodeship and every area, with applications in every state.
+            let offers = try await Offer.query(on: app.db).all()
+            #expect(offers.count >= 200)
+            #expect(Set(offers.compactMap(\.voivodeshipCode)).count == 16)
+            #expect(Set(try await OfferApplication.query(on: app.db).all().map(\.status)) == Set(OfferApplication.Status.allCases.map(\.rawValue)))
+            // Paging.
+            let second = try await app.testing().sendRequest(.GET, "/api/v1/offers?page=2")
+            let page2 = try JSONDecoder().decode(OffersController.OfferList.self, from: Data(second.body.string.utf8))
+            #expect(page2.page == 2)
+            #expect(page2.items.count == 20)
+        }
+    }
+}
