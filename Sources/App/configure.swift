@@ -25,6 +25,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateOrganisations())
     app.migrations.add(CreatePartners())
     app.migrations.add(CreateOffers())
+    app.migrations.add(CreateHelpOffers())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -70,6 +71,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminController())
     try app.register(collection: APIController())
     try app.register(collection: OffersController())
+    try app.register(collection: HelpOffersController())
 }
 
 extension Application {

@@ -220,3 +220,128 @@ struct OffersTests {
         }
     }
 }
+
+@Suite("SOW: offers of help and invitations")
+struct HelpOffersTests {
+    @Test func coordinatorFindsAnOfferOfHelpAndInvitesItsAuthor() async throws {
+        try await withKorpus { app in
+            // setup: a volunteer describes how they can help; a coordinator has a published offer
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Zuzanna Kwiatkowska", email: "zuza@example.org")
+            #expect(try await volunteer.get("/moja-oferta-pomocy").status == .ok)
+            let short = try await volunteer.post("/moja-oferta-pomocy", ["description": "krótko", "distance_km": "10", "locality": "gdansk"])
+            #expect(short.status == .unprocessableEntity)
+            let saved = try await volunteer.post("/moja-oferta-pomocy", [
+                "description": "Mogę pomagać seniorom w zakupach i czytać im gazety.", "skills": "cierpliwość", "area_seniors": "on",
+                "slot_tue-afternoon": "on", "locality": "gdansk", "distance_km": "15", "active": "on",
+            ])
+            #expect(saved.status == .seeOther)
+            let offersTests = OffersTests()
+            let (coordinator, organisation) = try await offersTests.verifiedOrganisation(app)
+            let offerID = try #require(try await offersTests.postOffer(coordinator, organisation: organisation, offerForm()))
+            // Only coordinators of verified organisations search offers of help.
+            #expect(try await volunteer.get("/oferty-pomocy").status == .forbidden)
+            // act: the coordinator finds it by a word without diacritics and by distance; only the first name shows
+            for query in ["q=seniorow", "q=zakupach", "miejscowosc=sopot&odleglosc=20"] {
+                let page = try await coordinator.get("/oferty-pomocy?\(query)")
+                #expect(page.status == .ok, "\(query)")
+                #expect(page.body.string.contains("Zuzanna"), "\(query)")
+                #expect(!page.body.string.contains("Kwiatkowska"), "the surname stays private")
+            }
+            #expect(!(try await coordinator.get("/oferty-pomocy?miejscowosc=krakow&odleglosc=30").body.string.contains("Zuzanna")))
+            let helpOffer = try #require(try await HelpOffer.query(on: app.db).first())
+            let invited = try await coordinator.post("/oferty-pomocy/\(helpOffer.requireID())/zapros", ["offer_id": offerID.uuidString, "message": "Zapraszamy!"])
+            #expect(invited.status == .seeOther)
+            #expect(try await coordinator.post("/oferty-pomocy/\(helpOffer.requireID())/zapros", ["offer_id": offerID.uuidString]).status == .conflict)
+            #expect(try await Mailbox(app).messages(to: "zuza@example.org").contains { $0.template == "offer_invitation" })
+            // The volunteer accepts; the application is accepted and the full name now shows.
+            let mine = try await volunteer.get("/moje-zgloszenia")
+            #expect(mine.body.string.contains("Spacery z seniorami w Gdańsku"))
+            let invitation = try #require(try await OfferInvitation.query(on: app.db).first())
+            #expect(try await volunteer.post("/zaproszenia-do-ofert/\(invitation.requireID())/odpowiedz", ["answer": "accept"]).status == .seeOther)
+            #expect(try await OfferApplication.query(on: app.db).filter(\.$offer.$id == offerID).first()?.status == "accepted")
+            #expect(try await coordinator.get("/oferty-pomocy?q=seniorow").body.string.contains("Zuzanna Kwiatkowska"))
+            #expect(try await volunteer.post("/zaproszenia-do-ofert/\(invitation.requireID())/odpowiedz", ["answer": "accept"]).status == .conflict)
+        }
+    }
+
+    @Test func invitationsAreForTheirVolunteerAndTheCoordinatorsOwnOffers() async throws {
+        try await withKorpus { app in
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Zuzanna K", email: "zuza@example.org")
+            _ = try await volunteer.post("/moja-oferta-pomocy", ["description": "Mogę pomagać seniorom w zakupach.", "locality": "gdansk", "distance_km": "15", "active": "on"])
+            let offersTests = OffersTests()
+            let (first, firstOrganisation) = try await offersTests.verifiedOrganisation(app)
+            let firstOffer = try #require(try await offersTests.postOffer(first, organisation: firstOrganisation, offerForm()))
+            let (second, _) = try await offersTests.verifiedOrganisation(app, email: "drugi@example.org", name: "Fundacja Druga")
+            let helpOffer = try #require(try await HelpOffer.query(on: app.db).first())
+            // Another organisation's offer cannot be used to invite.
+            #expect(try await second.post("/oferty-pomocy/\(helpOffer.requireID())/zapros", ["offer_id": firstOffer.uuidString]).status == .notFound)
+            _ = try await first.post("/oferty-pomocy/\(helpOffer.requireID())/zapros", ["offer_id": firstOffer.uuidString])
+            let invitation = try #require(try await OfferInvitation.query(on: app.db).first())
+            // Someone else cannot answer it.
+            let stranger = TestBrowser(app)
+            try await stranger.registerAndVerify(name: "Obcy", email: "obcy@example.org")
+            #expect(try await stranger.post("/zaproszenia-do-ofert/\(invitation.requireID())/odpowiedz", ["answer": "accept"]).status == .notFound)
+            #expect(try await volunteer.post("/zaproszenia-do-ofert/\(invitation.requireID())/odpowiedz", ["answer": "maybe"]).status == .badRequest)
+            #expect(try await volunteer.post("/zaproszenia-do-ofert/\(invitation.requireID())/odpowiedz", ["answer": "decline"]).status == .seeOther)
+            #expect(try await OfferApplication.query(on: app.db).count() == 0)
+        }
+    }
+}
+
+@Suite("SOW: operators against abuse")
+struct OfferModerationTests {
+    @Test func anOperatorHidesAnOfferAndSuspendsASpammer() async throws {
+        try await withKorpus { app in
+            _ = try await DemoContent.seed(on: app.db, administratorEmail: "admin@example.org", passwordHasher: app.password)
+            let offer = try #require(try await Offer.query(on: app.db).join(Organisation.self, on: \Offer.$organisation.$id == \Organisation.$id)
+                .filter(Organisation.self, \.$name == "Fundacja Pomocna Dłoń").filter(\.$status == "published").first())
+            let offerID = try offer.requireID()
+            let outsider = TestBrowser(app)
+            _ = try await outsider.signIn("operator.malopolskie@demo.korpus.local")
+            #expect(try await outsider.post("/oferty/\(offerID)/ukrycie", ["reason": "Spam w treści oferty"]).status == .forbidden)
+            let local = TestBrowser(app)
+            _ = try await local.signIn("operator.pomorskie@demo.korpus.local")
+            #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": ""]).status == .unprocessableEntity)
+            #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": "Oferta wymaga opłaty od wolontariuszy."]).status == .seeOther)
+            #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .notFound, "hidden from the public")
+            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery").body.string.contains(offerID.uuidString)))
+            #expect(try await local.get("/oferty/\(offerID)").body.string.contains("Oferta wymaga opłaty"))
+            #expect(try await Mailbox(app).messages(to: "ewa.nowicka@demo.korpus.local").contains { $0.template == "offer_hidden" })
+            #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["action": "show"]).status == .seeOther)
+            #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .ok)
+            // Suspending: someone in the area, not outside it.
+            let spammer = TestBrowser(app)
+            _ = try await spammer.signIn("anna.kowalska@demo.korpus.local")
+            #expect(try await outsider.post("/partner/zawieszenie-konta", ["email": "anna.kowalska@demo.korpus.local", "reason": "Spam w wiadomościach"]).status == .forbidden)
+            #expect(try await local.post("/partner/zawieszenie-konta", ["email": "anna.kowalska@demo.korpus.local", "reason": "Spam w wiadomościach"]).status == .seeOther)
+            #expect(try await spammer.get("/konto").status == .seeOther, "signed out at once")
+            #expect(try await TestBrowser(app).signIn("anna.kowalska@demo.korpus.local").status == .forbidden)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accountSuspended.rawValue).count() == 1)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.offerHidden.rawValue).count() == 1)
+        }
+    }
+}
+
+@Suite("The reference data set")
+struct ReferenceDataTests {
+    @Test func aSmallReferenceSetIsSearchable() async throws {
+        try await withKorpus { app in
+            // act
+            let counts = try await ReferenceData(db: app.db, size: .small, passwordHash: try app.password.hash("x")).seed()
+            // validate
+            #expect(counts["offers"] == 2_000)
+            #expect(try await Offer.query(on: app.db).count() == 2_000)
+            #expect(try await OfferApplication.query(on: app.db).count() == 4_000)
+            #expect(try await Organisation.query(on: app.db).count() == 400)
+            var filter = OfferFilter()
+            filter.text = "seniorow"
+            let result = try await OfferSearch.search(filter, on: app.db)
+            #expect(result.total > 0)
+            #expect(result.offers.allSatisfy { $0.status == "published" })
+            let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25")
+            #expect(api.status == .ok)
+        }
+    }
+}

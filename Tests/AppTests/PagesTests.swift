@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Vapor
 import VaporTesting
@@ -141,6 +142,26 @@ struct PagesTests {
             #expect(css.text.contains(".skip-link"))
             let js = try await app.testing().sendRequest(.GET, "/js/korpus.js")
             #expect(js.status == .ok)
+        }
+    }
+}
+
+@Suite("Templates")
+struct TemplateTests {
+    /// In Leaf, `#tag(…):` opens a block; a colon written right after an inline tag such as `#t("…")`
+    /// breaks the page at render time. This finds every such slip in every template.
+    @Test func noInlineTagIsFollowedByAColon() throws {
+        let blockTags: Set<String> = ["if", "elseif", "for", "extend", "export", "import", "while"]
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Resources/Views").standardized
+        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") } ?? []
+        #expect(files.count > 20)
+        let pattern = try NSRegularExpression(pattern: #"#([A-Za-z]+)\((?:[^()]|\([^()]*\))*\):"#)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let name = String(text[Range(match.range(at: 1), in: text)!])
+                #expect(blockTags.contains(name), "\(file): #\(name)(…): would open a block")
+            }
         }
     }
 }

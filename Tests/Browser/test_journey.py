@@ -34,6 +34,21 @@ def submit(driver, form_selector="main form.stack"):
     driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
 
 
+def wait_for(driver, by, value, timeout=15):
+    """The element once it is on the page: after a form is sent, the next page may still be loading."""
+    return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(by, value) and d.find_element(by, value))
+
+
+def expect_url(driver, fragment, timeout=15):
+    """Waits for the address to contain `fragment`; if it does not, says what the page shows instead."""
+    try:
+        WebDriverWait(driver, timeout).until(lambda d: fragment in d.current_url)
+    except Exception:
+        problems = driver.find_elements(By.ID, "form-errors")
+        shown = problems[0].text if problems else driver.find_element(By.TAG_NAME, "h1").text
+        raise AssertionError(f"expected {fragment} in {driver.current_url}; the page says: {shown}")
+
+
 def wait_path(driver, prefix):
     WebDriverWait(driver, 15).until(lambda d: d.current_url.split("://", 1)[1].split("/", 1)[1].startswith(prefix.lstrip("/")))
 
@@ -67,7 +82,7 @@ def sign_in(driver, email, password):
 
 def sign_out(driver):
     driver.find_element(By.CSS_SELECTOR, "form.sign-out button").click()
-    wait_path(driver, "/")
+    WebDriverWait(driver, 15).until(lambda d: "komunikat=signed_out" in d.current_url)
 
 
 def tiny_png():
@@ -82,7 +97,7 @@ def test_registration_errors_are_clear_and_accessible(driver):
     driver.get(url("/rejestracja"))
     fill(driver, {"email": "to-nie-jest-adres", "password": "qwerty1234", "password_confirm": "qwerty1234"})
     submit(driver)
-    summary = driver.find_element(By.ID, "form-errors")
+    summary = wait_for(driver, By.ID, "form-errors")
     assert "To pole jest wymagane." in summary.text
     assert "Podaj poprawny adres e-mail" in summary.text
     assert "zbyt popularne" in summary.text
@@ -118,8 +133,8 @@ def test_the_whole_journey(driver):
     })
     driver.find_element(By.ID, "logo").send_keys(logo)
     submit(driver)
-    wait_path(driver, "/organizacje/")
-    assert driver.find_element(By.ID, "organisation-status").text == "czeka na weryfikację"
+    expect_url(driver, "/zarzadzanie")
+    assert wait_for(driver, By.ID, "organisation-status").text == "czeka na weryfikację"
     assert_accessible(driver)
     manage_url = driver.current_url.split("?")[0]
 
@@ -132,17 +147,17 @@ def test_the_whole_journey(driver):
         article = operator.find_element(By.CSS_SELECTOR, f"article[aria-label='{organisation_name}']")
         operator.execute_script("arguments[0].click()", article.find_element(By.CSS_SELECTOR, "input[value=verify]"))
         article.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait_path(operator, "/partner")
+        WebDriverWait(operator, 15).until(lambda d: "komunikat=organisation_verified" in d.current_url)
         assert "Organizacja zweryfikowana." in operator.find_element(By.TAG_NAME, "main").text
     finally:
         operator.quit()
 
     driver.get(manage_url)
-    assert driver.find_element(By.ID, "organisation-status").text == "zweryfikowana"
+    assert wait_for(driver, By.ID, "organisation-status").text == "zweryfikowana"
     # The representative invites a coordinator.
     fill(driver, {"email": coordinator_email})
     submit(driver)
-    WebDriverWait(driver, 15).until(lambda d: "Zaproszenie wysłane." in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(driver, 15).until(lambda d: "komunikat=invitation_sent" in d.current_url)
     assert coordinator_email in driver.find_element(By.TAG_NAME, "main").text
 
     # The coordinator registers, opens the invitation and accepts it.
@@ -153,7 +168,7 @@ def test_the_whole_journey(driver):
         assert organisation_name in coordinator.find_element(By.TAG_NAME, "main").text
         assert_accessible(coordinator)
         coordinator.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        wait_path(coordinator, "/organizacje/")
+        WebDriverWait(coordinator, 15).until(lambda d: "/zarzadzanie" in d.current_url)
         assert "Jesteś teraz koordynatorem tej organizacji." in coordinator.find_element(By.TAG_NAME, "main").text
         assert_accessible(coordinator)
     finally:

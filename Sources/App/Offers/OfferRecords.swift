@@ -139,11 +139,11 @@ struct CreateOffers: AsyncMigration {
         try await sql.create(index: "offers_organisation_idx").on(Offer.schema).column("organisation_id").run()
         try await sql.create(index: "applications_offer_idx").on(OfferApplication.schema).column("offer_id").column("status").run()
         try await sql.create(index: "applications_volunteer_idx").on(OfferApplication.schema).column("volunteer_id").run()
-        try await OfferTextIndex.create(on: sql)
+        try await TextIndex.offers.create(on: sql)
     }
 
     func revert(on database: any Database) async throws {
-        if let sql = database as? any SQLDatabase { try await OfferTextIndex.drop(on: sql) }
+        if let sql = database as? any SQLDatabase { try await TextIndex.offers.drop(on: sql) }
         try await database.schema(OfferApplication.schema).delete()
         try await database.schema(Offer.schema).delete()
     }

@@ -3,29 +3,80 @@ import KorpusCore
 import SQLKit
 import Vapor
 
-/// The full-text index of offers behind one interface: an FTS5 table on SQLite, a GIN index over
+/// A full-text index behind one interface: an FTS5 table on SQLite, a GIN index over
 /// `to_tsvector('simple', search_text)` on PostgreSQL. Text is folded by `SearchTerms` before it is indexed
 /// and before it is searched, so diacritics (ł included) never matter.
-enum OfferTextIndex {
+struct TextIndex: Sendable {
+    /// The table whose `search_text` column is indexed, and the name of its SQLite FTS5 table.
+    let table: String
+    let ftsTable: String
+
+    static let offers = TextIndex(table: "offers", ftsTable: "offer_fts")
+    static let helpOffers = TextIndex(table: "help_offers", ftsTable: "help_offer_fts")
+
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
 
-    static func create(on sql: any SQLDatabase) async throws {
-        if isPostgres(sql) {
-            try await sql.raw("CREATE INDEX offers_search_idx ON offers USING GIN (to_tsvector('simple', search_text))").run()
+    func create(on sql: any SQLDatabase) async throws {
+        if Self.isPostgres(sql) {
+            try await sql.raw("CREATE INDEX \(unsafeRaw: table)_search_idx ON \(unsafeRaw: table) USING GIN (to_tsvector('simple', search_text))").run()
         } else {
-            try await sql.raw("CREATE VIRTUAL TABLE offer_fts USING fts5(offer_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')").run()
+            try await sql.raw("CREATE VIRTUAL TABLE \(unsafeRaw: ftsTable) USING fts5(row_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')").run()
         }
     }
 
-    static func drop(on sql: any SQLDatabase) async throws {
-        if !isPostgres(sql) { try await sql.raw("DROP TABLE IF EXISTS offer_fts").run() }
+    func drop(on sql: any SQLDatabase) async throws {
+        if !Self.isPostgres(sql) { try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: ftsTable)").run() }
     }
 
-    /// Keeps the SQLite index in step with an offer (PostgreSQL indexes the column itself).
-    static func update(_ offer: Offer, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase, !isPostgres(sql), let id = offer.id else { return }
-        try await sql.raw("DELETE FROM offer_fts WHERE offer_id = \(bind: id)").run()
-        try await sql.raw("INSERT INTO offer_fts (offer_id, body) VALUES (\(bind: id), \(bind: offer.searchText))").run()
+    /// Keeps the SQLite index in step with a row (PostgreSQL indexes the column itself).
+    func update(id: UUID, text: String, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !Self.isPostgres(sql) else { return }
+        try await sql.raw("DELETE FROM \(unsafeRaw: ftsTable) WHERE row_id = \(bind: id)").run()
+        try await sql.raw("INSERT INTO \(unsafeRaw: ftsTable) (row_id, body) VALUES (\(bind: id), \(bind: text))").run()
+    }
+
+    /// The join, condition and ranking that match `terms` against rows aliased `alias`.
+    func match(_ terms: [String], alias: String, on sql: any SQLDatabase) -> (join: SQLQueryString, condition: SQLQueryString, rank: SQLQueryString)? {
+        guard !terms.isEmpty else { return nil }
+        if Self.isPostgres(sql) {
+            let query = terms.map { "\($0):*" }.joined(separator: " & ")
+            return ("", "to_tsvector('simple', \(unsafeRaw: alias).search_text) @@ to_tsquery('simple', \(bind: query))",
+                    "ts_rank(to_tsvector('simple', \(unsafeRaw: alias).search_text), to_tsquery('simple', \(bind: query))) DESC")
+        }
+        let expression = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+        return (" JOIN \(unsafeRaw: ftsTable) ON \(unsafeRaw: ftsTable).row_id = \(unsafeRaw: alias).id",
+                "\(unsafeRaw: ftsTable) MATCH \(bind: expression)", "bm25(\(unsafeRaw: ftsTable))")
+    }
+}
+
+/// Distance conditions shared by the searches: an equirectangular distance in kilometres, squared — plain
+/// arithmetic that both databases compute, accurate to well under 1% at Poland's size — inside a bounding
+/// box that the position index narrows first.
+enum DistanceSQL {
+    static let kilometresPerDegree = 111.32
+
+    static func squared(alias: String, latitude: Double, longitude: Double) -> SQLQueryString {
+        let lonScale = kilometresPerDegree * cos(latitude * .pi / 180)
+        let dLat: SQLQueryString = "((\(unsafeRaw: alias).latitude - \(literal: latitude)) * \(literal: kilometresPerDegree))"
+        let dLon: SQLQueryString = "((\(unsafeRaw: alias).longitude - \(literal: longitude)) * \(literal: lonScale))"
+        return dLat + " * " + dLat + " + " + dLon + " * " + dLon
+    }
+
+    static func within(alias: String, latitude: Double, longitude: Double, kilometres: Double) -> SQLQueryString {
+        let dLat = kilometres / kilometresPerDegree
+        let dLon = kilometres / (kilometresPerDegree * cos(latitude * .pi / 180))
+        return "(\(unsafeRaw: alias).latitude BETWEEN \(literal: latitude - dLat) AND \(literal: latitude + dLat) AND \(unsafeRaw: alias).longitude BETWEEN \(literal: longitude - dLon) AND \(literal: longitude + dLon) AND "
+            + squared(alias: alias, latitude: latitude, longitude: longitude) + " <= \(literal: kilometres * kilometres))"
+    }
+
+    /// `conditions` joined with AND, as a WHERE clause.
+    static func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
+        var clause: SQLQueryString = conditions.isEmpty ? "" : " WHERE "
+        for (index, condition) in conditions.enumerated() {
+            if index > 0 { clause += " AND " }
+            clause += condition
+        }
+        return clause
     }
 }
 
@@ -129,22 +180,13 @@ enum OfferSearch {
 
     static func search(_ filter: OfferFilter, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
-        let postgres = OfferTextIndex.isPostgres(sql)
-        let terms = SearchTerms.terms(filter.text)
         var from: SQLQueryString = "FROM offers o"
         var conditions: [SQLQueryString] = ["o.status = \(bind: Offer.Status.published.rawValue)", "o.hidden_reason IS NULL"]
         var rank: SQLQueryString?
-        if !terms.isEmpty {
-            if postgres {
-                let query = terms.map { "\($0):*" }.joined(separator: " & ")
-                conditions.append("to_tsvector('simple', o.search_text) @@ to_tsquery('simple', \(bind: query))")
-                rank = "ts_rank(to_tsvector('simple', o.search_text), to_tsquery('simple', \(bind: query))) DESC"
-            } else {
-                let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
-                from += " JOIN offer_fts ON offer_fts.offer_id = o.id"
-                conditions.append("offer_fts MATCH \(bind: match)")
-                rank = "bm25(offer_fts)"
-            }
+        if let match = TextIndex.offers.match(SearchTerms.terms(filter.text), alias: "o", on: sql) {
+            from += match.join
+            conditions.append(match.condition)
+            rank = match.rank
         }
         if let area = filter.area { conditions.append("o.area = \(bind: area.rawValue)") }
         if let voivodeship = filter.voivodeship { conditions.append("o.voivodeship_code = \(bind: voivodeship.terytCode)") }
@@ -155,22 +197,11 @@ enum OfferSearch {
         if let to = filter.to { conditions.append("(o.starts_on IS NULL OR o.starts_on <= \(bind: to))") }
         var distance: SQLQueryString?
         if let near = filter.near {
-            // An equirectangular distance in kilometres, squared: plain arithmetic that both databases
-            // compute, accurate to well under 1% at Poland's size.
-            let kmPerDegree = 111.32
-            let lonScale = kmPerDegree * cos(near.latitude * .pi / 180)
-            let squared: SQLQueryString = "((o.latitude - \(literal: near.latitude)) * \(literal: kmPerDegree)) * ((o.latitude - \(literal: near.latitude)) * \(literal: kmPerDegree)) + ((o.longitude - \(literal: near.longitude)) * \(literal: lonScale)) * ((o.longitude - \(literal: near.longitude)) * \(literal: lonScale))"
-            let dLat = filter.distanceKilometres / kmPerDegree
-            let dLon = filter.distanceKilometres / lonScale
-            let box: SQLQueryString = "(o.latitude BETWEEN \(literal: near.latitude - dLat) AND \(literal: near.latitude + dLat) AND o.longitude BETWEEN \(literal: near.longitude - dLon) AND \(literal: near.longitude + dLon) AND " + squared + " <= \(literal: filter.distanceKilometres * filter.distanceKilometres))"
+            let box = DistanceSQL.within(alias: "o", latitude: near.latitude, longitude: near.longitude, kilometres: filter.distanceKilometres)
             conditions.append(filter.remoteOnly ? box : "(" + box + " OR o.remote = \(bind: true))")
-            distance = squared
+            distance = DistanceSQL.squared(alias: "o", latitude: near.latitude, longitude: near.longitude)
         }
-        var whereClause: SQLQueryString = " WHERE "
-        for (index, condition) in conditions.enumerated() {
-            if index > 0 { whereClause += " AND " }
-            whereClause += condition
-        }
+        let whereClause = DistanceSQL.whereClause(conditions)
         var order: SQLQueryString
         switch filter.sort {
         case .relevance: order = rank.map { $0 + ", o.published_at DESC" } ?? "o.published_at DESC"

@@ -68,9 +68,7 @@ struct OffersController: RouteCollection {
     }
 
     static func placeNames(_ offers: [Offer], on db: any Database) async throws -> [Int: String] {
-        let ids = Array(Set(offers.compactMap(\.localityID)))
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await LocalityRecord.query(on: db).filter(\.$id ~~ ids).all().compactMap { r in r.id.map { ($0, r.name) } })
+        try await LocalityQuery.names(of: offers.compactMap(\.localityID), on: db)
     }
 
     @Sendable
@@ -139,6 +137,9 @@ struct OffersController: RouteCollection {
         let mayApply: Bool
         let applyBlocked: String?
         let isCoordinator: Bool
+        let isOperator: Bool
+        let hiddenReason: String?
+        let hideAction: String
         let editHref: String
         let applicationsHref: String
         let form: FormState
@@ -154,8 +155,17 @@ struct OffersController: RouteCollection {
             isCoordinator = try await OrganisationMembership.role(of: userID, in: offer.$organisation.id, on: req.db) != nil
         }
         let isPublic = offer.status != Offer.Status.draft.rawValue && offer.hiddenReason == nil && offer.organisation.isVerified
-        guard isPublic || isCoordinator else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        let isOperator = isPublic || isCoordinator ? false : try await Self.operatorCovers(offer, req)
+        guard isPublic || isCoordinator || isOperator else {
+            throw LocalizedAbort(.notFound, key: "offer.error.not_found")
+        }
         return (offer, isCoordinator)
+    }
+
+    /// Whether the signed-in person operates a partner whose area holds the offer's organisation.
+    static func operatorCovers(_ offer: Offer, _ req: Request) async throws -> Bool {
+        guard let user = req.user else { return false }
+        return PartnerArea(try await PartnerOperator.partners(of: user, on: req.db)).covers(offer.organisation)
     }
 
     func offerPage(_ req: Request, form: FormState = FormState(), status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -196,7 +206,8 @@ struct OffersController: RouteCollection {
             deadline: offer.recruitmentDeadline.map(dates.longDay), status: req.t("offer.status.\(offer.status)"),
             open: offer.isOpenForApplications, applyAction: SitePath.apply(id.uuidString).path, myApplication: myApplication,
             mayApply: req.user != nil && blocked == nil && offer.isOpenForApplications, applyBlocked: blocked.map { req.t($0) },
-            isCoordinator: isCoordinator, editHref: SitePath.editOffer(id.uuidString).path,
+            isCoordinator: isCoordinator, isOperator: try await Self.operatorCovers(offer, req), hiddenReason: offer.hiddenReason,
+            hideAction: SitePath.hideOffer(id.uuidString).path, editHref: SitePath.editOffer(id.uuidString).path,
             applicationsHref: SitePath.offerApplications(id.uuidString).path, form: form)
         return try await req.render("offers/show", title: offer.title, page, status: status)
     }
@@ -313,7 +324,7 @@ struct OffersController: RouteCollection {
         if offer.status == Offer.Status.published.rawValue { offer.publishedAt = Date() }
         try await req.db.transaction { db in
             try await offer.create(on: db)
-            try await OfferTextIndex.update(offer, on: db)
+            try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db)
         }
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
@@ -336,7 +347,7 @@ struct OffersController: RouteCollection {
         }
         try await req.db.transaction { db in
             try await offer.save(on: db)
-            try await OfferTextIndex.update(offer, on: db)
+            try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db)
         }
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
@@ -533,18 +544,38 @@ struct OffersController: RouteCollection {
         let withdrawAction: String?
     }
 
+    struct MyInvitation: Encodable {
+        let offer: String
+        let href: String
+        let organisation: String
+        let message: String
+        let action: String
+    }
+
+    struct MyApplications: Encodable {
+        let applications: [MyApplication]
+        let invitations: [MyInvitation]
+    }
+
     @Sendable
     func myApplications(req: Request) async throws -> View {
         let user = try req.requireUser()
         let applications = try await OfferApplication.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
             .with(\.$offer) { $0.with(\.$organisation) }.sort(\.$createdAt, .descending).all()
+        let invitations = try await OfferInvitation.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
+            .filter(\.$status == OfferInvitation.Status.pending.rawValue).with(\.$offer) { $0.with(\.$organisation) }.all()
         let dates = DateFormat(catalogue: req.catalogue)
-        return try await req.render("offers/my-applications", title: req.t("my_applications.title"), applications.map {
-            MyApplication(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
-                          status: req.t("application.status.\($0.status)"), reason: $0.reason, created: dates.shortDateTime($0.createdAt),
-                          withdrawAction: OfferApplication.Status.active.map(\.rawValue).contains($0.status)
-                            ? SitePath.withdrawApplication($0.id?.uuidString ?? "").path : nil)
-        })
+        return try await req.render("offers/my-applications", title: req.t("my_applications.title"), MyApplications(
+            applications: applications.map {
+                MyApplication(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
+                              status: req.t("application.status.\($0.status)"), reason: $0.reason, created: dates.shortDateTime($0.createdAt),
+                              withdrawAction: OfferApplication.Status.active.map(\.rawValue).contains($0.status)
+                                ? SitePath.withdrawApplication($0.id?.uuidString ?? "").path : nil)
+            },
+            invitations: invitations.map {
+                MyInvitation(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
+                             message: $0.message, action: SitePath.answerInvitation($0.id?.uuidString ?? "").path)
+            }))
     }
 
     @Sendable

@@ -337,9 +337,6 @@ enum OrganisationQuery {
     }
 
     static func localityNames(for organisations: [Organisation], on db: any Database) async throws -> [Int: String] {
-        let ids = Array(Set(organisations.map(\.localityID)))
-        guard !ids.isEmpty else { return [:] }
-        let localities = try await LocalityRecord.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(uniqueKeysWithValues: localities.compactMap { record in record.id.map { ($0, record.name) } })
+        try await LocalityQuery.names(of: organisations.map(\.localityID), on: db)
     }
 }

@@ -9,6 +9,8 @@ struct PartnerController: RouteCollection {
         let signedIn = routes.grouped(SignedInGuard())
         signedIn.get(SitePath.partnerQueue.components, use: queue)
         signedIn.post(SitePath.verifyOrganisation("").components, use: decide)
+        signedIn.post(SitePath.hideOffer("").components, use: hideOffer)
+        signedIn.post(SitePath.suspendAccount.components, use: suspendAccount)
     }
 
     struct Row: Encodable {
@@ -68,6 +70,57 @@ struct PartnerController: RouteCollection {
     @Sendable
     func queue(req: Request) async throws -> Response {
         try await queuePage(req)
+    }
+
+    /// Hides an offer of the partner's area from everybody but its organisation, with a reason, or shows it again.
+    @Sendable
+    func hideOffer(req: Request) async throws -> Response {
+        let area = try await Self.area(req)
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
+            let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first()
+        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        guard area.covers(offer.organisation) else { throw LocalizedAbort(.forbidden, key: "partner.error.outside_area") }
+        let form = FormState(values: try req.formFields())
+        if form.value("action") == "show" {
+            offer.hiddenReason = nil
+            try await offer.save(on: req.db)
+            await req.audit(.offerShown, subject: "offer:\(id)")
+            return req.redirect(to: SitePath.offer(id.uuidString).path, notice: "offer_shown")
+        }
+        let reason = form.value("reason")
+        guard reason.count >= 5, reason.count <= 1000 else { throw LocalizedAbort(.unprocessableEntity, key: "partner.error.reason") }
+        offer.hiddenReason = reason
+        try await offer.save(on: req.db)
+        await req.audit(.offerHidden, subject: "offer:\(id)", details: reason)
+        try await OffersController.notifyCoordinators(of: offer, template: "offer_hidden", volunteer: reason, req)
+        return req.redirect(to: SitePath.offer(id.uuidString).path, notice: "offer_hidden")
+    }
+
+    /// Suspends the account of someone who spams, living in the partner's area (the administrator: anyone).
+    @Sendable
+    func suspendAccount(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        var form = FormState(values: try req.formFields())
+        let email = AccountValidation.email(&form, req)
+        let reason = form.value("reason")
+        if reason.count < 5 { form.fail("reason", req.t("partner.error.reason")) }
+        guard form.isValid, let email else { return try await queuePage(req, form: form, status: .unprocessableEntity) }
+        guard let target = try await User.query(on: req.db).filter(\.$email == email).first(), !target.isAdministrator else {
+            throw LocalizedAbort(.notFound, key: "admin.error.no_such_user")
+        }
+        if !user.isAdministrator {
+            let area = try await Self.area(req)
+            let locality = try await target.localityID.asyncMap { try await LocalityRecord.find($0, on: req.db) }
+            guard let record = locality ?? nil, area.voivodeships.contains(record.voivodeshipCode) || area.localities.contains(record.id ?? -1) else {
+                throw LocalizedAbort(.forbidden, key: "partner.error.outside_area")
+            }
+        }
+        target.status = User.Status.suspended.rawValue
+        try await target.save(on: req.db)
+        try await SignInSession.query(on: req.db).filter(\.$user.$id == target.requireID()).delete()
+        try await AccessToken.query(on: req.db).filter(\.$user.$id == target.requireID()).set(\.$revokedAt, to: Date()).update()
+        await req.audit(.accountSuspended, subject: "user:\(try target.requireID())", details: reason)
+        return req.redirect(to: SitePath.partnerQueue.path, notice: "account_suspended")
     }
 
     /// Verifies, rejects (with a reason) or suspends (with a reason) an organisation of the partner's area.

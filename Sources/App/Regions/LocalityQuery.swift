@@ -44,4 +44,12 @@ enum LocalityQuery {
         }.map(\.element)
         return Result(localities: Array(ordered.prefix(limit)), total: total)
     }
+
+    /// The names of localities by id, for lists that show where things are.
+    static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let localities = try await LocalityRecord.query(on: db).filter(\.$id ~~ unique).all()
+        return Dictionary(uniqueKeysWithValues: localities.compactMap { record in record.id.map { ($0, record.name) } })
+    }
 }

@@ -175,9 +175,46 @@ struct DemoOffers {
         for chunk in stride(from: 0, to: created.count, by: 100) {
             let slice = Array(created[chunk..<min(chunk + 100, created.count)])
             try await slice.create(on: db)
-            for offer in slice { try await OfferTextIndex.update(offer, on: db) }
+            for offer in slice { try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db) }
         }
         try await applications(to: created)
+        try await helpOffers()
+    }
+
+    /// Offers of help from the demo volunteers.
+    func helpOffers() async throws {
+        let entries: [(String, String, String, [OfferArea], String, String, Bool)] = [
+            ("anna.kowalska", "Studiuję pedagogikę, lubię pracę z dziećmi i mogę pomagać w odrabianiu lekcji.", "korepetycje, angielski",
+             [.education, .childrenAndYouth], "mon-afternoon,wed-afternoon", "Gdańsk", false),
+            ("piotr.nowak", "Jestem emerytowanym kierowcą, chętnie podwiozę seniorów do lekarza albo pomogę przy zbiórkach.", "prawo jazdy kat. B",
+             [.seniors, .socialWelfare], "tue-morning,thu-morning", "Kraków", false),
+            ("oksana.melnyk", "Mówię po ukraińsku, rosyjsku i polsku — mogę tłumaczyć i pomagać rodzinom z Ukrainy w urzędach.", "tłumaczenia, ukraiński",
+             [.refugeesAndMigrants], "sat-morning", "Wrocław", true),
+            ("jan.wisniewski", "Emerytowany nauczyciel historii. Mogę prowadzić spacery po mieście i opowiadać o jego dziejach.", "historia, przewodnictwo",
+             [.culture, .seniors], "fri-afternoon", "Lublin", false),
+        ]
+        for (login, description, skills, areas, slots, place, remote) in entries {
+            guard let user = try await User.query(on: db).filter(\.$email == "\(login)@\(DemoContent.demoDomain)").first(),
+                let locality = try await LocalityRecord.query(on: db).filter(\.$nameFolded == TextFolding.fold(place)).sort(\.$population, .descending).first()
+            else { continue }
+            let offer = HelpOffer()
+            offer.$volunteer.id = try user.requireID()
+            offer.updatedAt = Date()
+            offer.description = description
+            offer.skills = skills
+            offer.areas = areas.map(\.rawValue).joined(separator: ",")
+            offer.weeklySlots = slots
+            offer.localityID = locality.id
+            offer.voivodeshipCode = locality.voivodeshipCode
+            offer.latitude = locality.latitude
+            offer.longitude = locality.longitude
+            offer.distanceKilometres = 20
+            offer.remote = remote
+            offer.active = true
+            offer.searchText = SearchTerms.document([description, skills, place] + areas.map { catalogue.text($0.catalogueKey) })
+            try await offer.create(on: db)
+            try await TextIndex.helpOffers.update(id: try offer.requireID(), text: offer.searchText, on: db)
+        }
     }
 
     /// Applications in every state from the demo volunteers.

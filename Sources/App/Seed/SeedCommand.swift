@@ -6,16 +6,31 @@ struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "demo", help: "Add realistic demo content (regions, an administrator, and each module's demo data).")
         var demo: Bool
+
+        @Flag(name: "reference", help: "Add the reference data set of DESIGN.md for benchmarks (100,000 volunteers, 20,000 organisations, 100,000 offers, 200,000 applications).")
+        var reference: Bool
+
+        @Flag(name: "small", help: "With --reference: a fiftieth of the reference size, for a quick try.")
+        var small: Bool
     }
 
     var help: String { "Adds demo content to the database (run `migrate` first on PostgreSQL)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if signature.reference {
+            let started = ContinuousClock.now
+            let data = ReferenceData(db: app.db, size: signature.small ? .small : .reference,
+                                     passwordHash: try app.password.hash(DemoContent.demoPassword))
+            let counts = try await data.seed()
+            let seconds = (ContinuousClock.now - started).components
+            context.console.info("Reference data set written in \(seconds.seconds).\(String(format: "%03d", seconds.attoseconds / 1_000_000_000_000_000)) s: \(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
+            return
+        }
         guard signature.demo else {
-            context.console.error("Choose what to seed: --demo")
+            context.console.error("Choose what to seed: --demo or --reference")
             throw SeedError.nothingChosen
         }
-        let app = context.application
         let outcome = try await DemoContent.seed(
             on: app.db, administratorEmail: app.settings.adminEmail, passwordHasher: app.password)
         Self.report(outcome, to: context.console)
@@ -38,5 +53,5 @@ struct SeedCommand: AsyncCommand {
 enum SeedError: Error, CustomStringConvertible {
     case nothingChosen
 
-    var description: String { "nothing to seed: pass --demo" }
+    var description: String { "nothing to seed: pass --demo or --reference" }
 }

@@ -50,6 +50,12 @@ public enum SitePath: Sendable, Equatable {
     case decideApplication(String)
     case myApplications
     case withdrawApplication(String)
+    case myHelpOffer
+    case helpOffers
+    case inviteVolunteer(String)
+    case answerInvitation(String)
+    case hideOffer(String)
+    case suspendAccount
     // partners and administration
     case partnerQueue
     case verifyOrganisation(String)
@@ -106,6 +112,12 @@ public enum SitePath: Sendable, Equatable {
         case .decideApplication(let id): "/zgloszenia/\(id)/decyzja"
         case .myApplications: "/moje-zgloszenia"
         case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
+        case .myHelpOffer: "/moja-oferta-pomocy"
+        case .helpOffers: "/oferty-pomocy"
+        case .inviteVolunteer(let id): "/oferty-pomocy/\(id)/zapros"
+        case .answerInvitation(let id): "/zaproszenia-do-ofert/\(id)/odpowiedz"
+        case .hideOffer(let id): "/oferty/\(id)/ukrycie"
+        case .suspendAccount: "/partner/zawieszenie-konta"
         case .partnerQueue: "/partner"
         case .verifyOrganisation(let id): "/partner/organizacje/\(id)/weryfikacja"
         case .admin: "/admin"
@@ -143,6 +155,9 @@ public enum SitePath: Sendable, Equatable {
         case .offerApplications: Self.pattern(.offerApplications(":offerID"))
         case .decideApplication: Self.pattern(.decideApplication(":applicationID"))
         case .withdrawApplication: Self.pattern(.withdrawApplication(":applicationID"))
+        case .inviteVolunteer: Self.pattern(.inviteVolunteer(":helpOfferID"))
+        case .answerInvitation: Self.pattern(.answerInvitation(":invitationID"))
+        case .hideOffer: Self.pattern(.hideOffer(":offerID"))
         case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
         default: path.pathComponents
         }

@@ -42,7 +42,8 @@ extension Request {
         "erased", "consent_saved", "organisation_registered", "invitation_sent", "coordinator_joined",
         "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
         "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
-        "application_sent", "application_reserve", "application_decided", "application_withdrawn",
+        "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
+        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "account_suspended",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.

@@ -73,6 +73,9 @@ enum AuditAction: String {
     case coordinatorRevoked = "role.coordinator_revoked"
     case partnerCreated = "role.partner_created"
     case operatorAssigned = "role.operator_assigned"
+    case offerHidden = "offer.hidden"
+    case offerShown = "offer.shown"
+    case accountSuspended = "account.suspended"
 }
 
 extension Request {

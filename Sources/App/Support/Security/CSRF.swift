@@ -15,6 +15,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.method != .GET && request.method != .HEAD && request.method != .OPTIONS
             && !ErrorPageMiddleware.isAPI(request)
         {
+            // A larger body (a form with a file) may still be arriving: read it whole first, within the limit.
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
             let sent = Self.submittedToken(request)
             guard let existing, let sent, SecureToken.constantTimeEquals(existing, sent) else {
                 request.logger.warning("form refused: CSRF token missing or wrong", metadata: ["path": "\(request.url.path)"])

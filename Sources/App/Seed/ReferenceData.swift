@@ -1,0 +1,144 @@
+import Fluent
+import KorpusCore
+import SQLKit
+import Vapor
+
+/// The reference data set of DESIGN.md for benchmarks: 100,000 volunteers, 20,000 organisations,
+/// 100,000 offers and 200,000 applications, written with multi-row inserts in a few transactions.
+/// Deterministic (a seeded generator), so runs compare.
+struct ReferenceData {
+    struct Size: Sendable {
+        var volunteers = 100_000
+        var organisations = 20_000
+        var offers = 100_000
+        var applications = 200_000
+
+        static let reference = Size()
+        static let small = Size(volunteers: 2_000, organisations: 400, offers: 2_000, applications: 4_000)
+    }
+
+    let db: any Database
+    let size: Size
+    let passwordHash: String
+
+    static let firstNames = ["Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Zofia", "Julia", "Oliwia",
+                             "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Marcin", "Jakub", "Łukasz", "Szymon"]
+    static let lastNames = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski", "Zieliński",
+                            "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Jankowski", "Mazur", "Kwiatkowski", "Krawczyk"]
+
+    /// Runs the seed and returns the counts written.
+    func seed() async throws -> [String: Int] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError, reason: "SQL database required") }
+        var generator = SeededGenerator(seed: 42)
+        let localities = try await LocalityRecord.query(on: db).sort(\.$population, .descending).limit(1500).all()
+        let now = Date()
+        let today = OfferDates.today()
+        func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
+
+        // Volunteers.
+        var volunteerIDs: [UUID] = []
+        volunteerIDs.reserveCapacity(size.volunteers)
+        var rows: [[any Encodable & Sendable]] = []
+        for index in 0..<size.volunteers {
+            let id = UUID()
+            volunteerIDs.append(id)
+            let locality = pick(localities)
+            let year = 1950 + Int(generator.next() % 60)
+            let name = "\(pick(Self.firstNames)) \(pick(Self.lastNames))"
+            rows.append([id, now, "ref.volunteer\(index)@reference.korpus.local", name, passwordHash, false,
+                         String(format: "%04d-%02d-%02d", year, 1 + Int(generator.next() % 12), 1 + Int(generator.next() % 28)),
+                         locality.id ?? 0, now, "pl", "active"])
+        }
+        try await insert(sql, table: "users", columns: ["id", "created_at", "email", "display_name", "password_hash", "is_administrator",
+                                                        "date_of_birth", "locality_id", "email_verified_at", "language", "status"], rows: rows)
+
+        // Organisations, verified, in every voivodeship.
+        var organisations: [(UUID, String, LocalityRecord)] = []
+        rows = []
+        let kinds = Organisation.Kind.allCases
+        for index in 0..<size.organisations {
+            let id = UUID()
+            let locality = pick(localities)
+            let kind = pick(kinds)
+            let name = "\(["Fundacja", "Stowarzyszenie", "Klub", "Centrum", "Koło"][index % 5]) \(pick(Self.lastNames)) \(index)"
+            organisations.append((id, name, locality))
+            rows.append([id, now, name, kind.rawValue, DemoNumbers.nip(seed: 1000 + index), DemoNumbers.regon(seed: 1000 + index),
+                         "ul. Główna \(index % 200 + 1)", "00-001", locality.id ?? 0, locality.voivodeshipCode,
+                         "Organizacja z miejscowości \(locality.name) pomagająca mieszkańcom.", "kontakt\(index)@reference.korpus.local",
+                         Organisation.Status.verified.rawValue, volunteerIDs[index % volunteerIDs.count]])
+        }
+        try await insert(sql, table: "organisations", columns: ["id", "created_at", "name", "kind", "nip", "regon", "street", "postal_code",
+                                                                "locality_id", "voivodeship_code", "description", "contact_email", "status", "created_by"], rows: rows)
+
+        // Offers, from the demo templates, mostly published.
+        var offerIDs: [UUID] = []
+        offerIDs.reserveCapacity(size.offers)
+        rows = []
+        var texts: [[any Encodable & Sendable]] = []
+        let catalogue = try Catalogue.bundled(.pl)
+        for index in 0..<size.offers {
+            let id = UUID()
+            offerIDs.append(id)
+            let (organisationID, organisationName, home) = organisations[index % organisations.count]
+            let template = pick(DemoOffers.templates)
+            let locality = generator.next() % 3 == 0 ? pick(localities) : home
+            let published = generator.next() % 10 != 0
+            let searchText = SearchTerms.document([template.title, template.description, template.skills, organisationName,
+                                                   locality.name, catalogue.text(template.area.catalogueKey)])
+            let createdAt = now.addingTimeInterval(-Double(index))
+            let status = (published ? Offer.Status.published : .draft).rawValue
+            let row: [any Encodable & Sendable] = [
+                id, createdAt, published ? createdAt : Optional<Date>.none, organisationID,
+                volunteerIDs[index % volunteerIDs.count], template.title, template.description, template.area.rawValue,
+                template.skills, template.schedule.rawValue, template.schedule == .ongoing ? Optional<String>.none : today,
+                template.schedule == .ongoing ? Optional<String>.none : "2099-12-31", template.slots, template.hours,
+                template.remote ? Optional<Int>.none : locality.id, locality.voivodeshipCode,
+                template.remote ? Optional<Double>.none : locality.latitude, template.remote ? Optional<Double>.none : locality.longitude,
+                "", template.remote, 1 + Int(generator.next() % 5), template.minimumAge, template.minors, template.children, true, true,
+                false, "polski", template.accessible, Optional<String>.none, status, Optional<String>.none, searchText,
+            ]
+            rows.append(row)
+            texts.append([id, searchText])
+        }
+        try await insert(sql, table: "offers", columns: [
+            "id", "created_at", "published_at", "organisation_id", "created_by", "title", "description", "area", "skills", "schedule",
+            "starts_on", "ends_on", "weekly_slots", "hours_per_week", "locality_id", "voivodeship_code", "latitude", "longitude", "address",
+            "remote", "volunteers_needed", "minimum_age", "minors_welcome", "involves_children", "provides_training", "provides_insurance",
+            "provides_reimbursement", "languages", "accessible", "recruitment_deadline", "status", "hidden_reason", "search_text",
+        ], rows: rows)
+        if !TextIndex.isPostgres(sql) {
+            try await insert(sql, table: TextIndex.offers.ftsTable, columns: ["row_id", "body"], rows: texts)
+        }
+
+        // Applications in every state.
+        rows = []
+        let statuses = OfferApplication.Status.allCases
+        for index in 0..<size.applications {
+            let status = statuses[index % statuses.count]
+            let offerID = offerIDs[Int(generator.next() % UInt64(offerIDs.count))]
+            let volunteerID = volunteerIDs[Int(generator.next() % UInt64(volunteerIDs.count))]
+            let decidedAt: Date? = status == .pending ? nil : now
+            let row: [any Encodable & Sendable] = [UUID(), offerID, volunteerID, "", status.rawValue, now, decidedAt]
+            rows.append(row)
+        }
+        try await insert(sql, table: "offer_applications", columns: ["id", "offer_id", "volunteer_id", "message", "status", "created_at", "decided_at"], rows: rows)
+        try await sql.raw("ANALYZE").run()
+        return ["volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications]
+    }
+
+    /// Multi-row INSERTs inside one transaction, as many rows a statement as the database's bind limit allows.
+    func insert(_ sql: any SQLDatabase, table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
+        try await db.transaction { transaction in
+            guard let tx = transaction as? any SQLDatabase else { return }
+            for start in stride(from: 0, to: rows.count, by: perStatement) {
+                var query = tx.insert(into: table).columns(columns)
+                for row in rows[start..<min(start + perStatement, rows.count)] {
+                    query = query.values(row.map { SQLBind($0) })
+                }
+                try await query.run()
+            }
+        }
+        _ = sql
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Measures Korpus on a release build with the reference data set of DESIGN.md:
+#   - how long `korpus seed --reference` takes (100,000 volunteers, 20,000 organisations, 100,000 offers,
+#     200,000 applications);
+#   - the offer search page and the JSON search (a word, a voivodeship, 25 km around a locality) and, for
+#     comparison, a constant JSON route, each with wrk: 2 threads, 32 connections, 20 s, on loopback;
+#   - the server's resident memory after the runs.
+# Usage: bench/run.sh [sqlite|postgres] [--small]     (postgres starts a throwaway server with .ci/start-postgres.sh)
+# Prints a Markdown table row per measurement; the figures in the README come from it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+database="${1:-sqlite}"
+size_flag="${2:-}"
+port=8099
+duration="${BENCH_DURATION:-20s}"
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product korpus >/dev/null
+binary=.build/release/korpus
+data_dir=$(mktemp -d)
+export KORPUS_DATA_DIR="$data_dir" KORPUS_WORKER=false KORPUS_DEMO_ON_FIRST_START=false LOG_LEVEL=warning
+if [ "$database" = postgres ]; then
+  export DATABASE_URL="$(.ci/start-postgres.sh 54339)"
+  trap '.ci/stop-postgres.sh' EXIT
+fi
+"$binary" migrate --yes >/dev/null
+start=$(date +%s.%N)
+"$binary" seed --reference $size_flag
+seed_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+"$binary" serve --hostname 127.0.0.1 --port "$port" >"$data_dir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; [ "$database" = postgres ] && .ci/stop-postgres.sh; true' EXIT
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+cat > "$data_dir/p95.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.0f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+measure() {
+  local name="$1" path="$2"
+  curl -fsS -o /dev/null "http://127.0.0.1:$port$path"
+  wrk -t2 -c32 -d5s "http://127.0.0.1:$port$path" >/dev/null
+  local line
+  line=$(wrk -t2 -c32 -d"$duration" -s "$data_dir/p95.lua" "http://127.0.0.1:$port$path" | grep '^RESULT')
+  read -r _ rps p50 p95 errors <<<"$line"
+  printf '| %s | %s | %s | %s ms | %s ms | %s |\n' "$database" "$name" "$rps" "$p50" "$p95" "$errors"
+}
+echo "seed --reference $size_flag on $database: ${seed_seconds} s"
+echo
+echo "| database | route | requests/s | p50 | p95 | errors |"
+echo "| --- | --- | --- | --- | --- | --- |"
+measure "constant JSON (/api/v1/voivodeships)" "/api/v1/voivodeships"
+measure "JSON search" "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25"
+measure "search page" "/oferty?q=senior&wojewodztwo=14&miejscowosc=warszawa&odleglosc=25"
+echo
+echo "resident memory after the runs: $(( $(ps -o rss= -p $server) / 1024 )) MiB"
