@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreatePartners())
     app.migrations.add(CreateOffers())
     app.migrations.add(CreateHelpOffers())
+    app.migrations.add(CreateConversations())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -72,6 +73,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: APIController())
     try app.register(collection: OffersController())
     try app.register(collection: HelpOffersController())
+    try app.register(collection: ConversationsController())
 }
 
 extension Application {

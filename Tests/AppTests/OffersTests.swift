@@ -345,3 +345,44 @@ struct ReferenceDataTests {
         }
     }
 }
+
+@Suite("SOW: messages and notifications")
+struct ConversationsTests {
+    @Test func volunteerAndCoordinatorTalkInTheApplicationsThread() async throws {
+        try await withKorpus { app in
+            // setup
+            let offersTests = OffersTests()
+            let (coordinator, organisation) = try await offersTests.verifiedOrganisation(app)
+            let offerID = try #require(try await offersTests.postOffer(coordinator, organisation: organisation, offerForm()))
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            _ = try await volunteer.post("/oferty/\(offerID)/zgloszenie", ["message": "", "website": ""])
+            let application = try #require(try await OfferApplication.query(on: app.db).first())
+            let thread = "/zgloszenia/\(try application.requireID())/wiadomosci"
+            // act
+            #expect(try await volunteer.post(thread, ["body": ""]).status == .unprocessableEntity)
+            #expect(try await volunteer.post(thread, ["body": "Czy mogę zacząć w grudniu? <b>pogrubione</b>"]).status == .seeOther)
+            #expect(try await coordinator.post(thread, ["body": "Tak, zapraszamy od 1 grudnia."]).status == .seeOther)
+            // validate
+            let page = try await volunteer.get(thread)
+            #expect(page.body.string.contains("Czy mogę zacząć w grudniu?"))
+            #expect(page.body.string.contains("&lt;b&gt;pogrubione"), "HTML is shown as text")
+            #expect(page.body.string.contains("Tak, zapraszamy od 1 grudnia."))
+            #expect(try await Mailbox(app).messages(to: "koordynator@example.org").contains { $0.template == "message_new" })
+            #expect(try await Mailbox(app).messages(to: "ala@example.org").contains { $0.template == "message_new" })
+            // Nobody else reads or writes the thread.
+            let stranger = TestBrowser(app)
+            try await stranger.registerAndVerify(name: "Obcy", email: "obcy@example.org")
+            #expect(try await stranger.get(thread).status == .notFound)
+            #expect(try await stranger.post(thread, ["body": "spam"]).status == .notFound)
+            #expect(try await ApplicationMessage.query(on: app.db).count() == 2)
+            // Every message by e-mail is also a notification in Korpus; opening the list marks them read.
+            let before = try await volunteer.get("/konto")
+            #expect(before.body.string.contains("nowe)"))
+            let list = try await volunteer.get("/powiadomienia")
+            #expect(list.body.string.contains("Nowa wiadomość"))
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "ala@example.org").first())
+            #expect(try await Notification.query(on: app.db).filter(\.$user.$id == user.requireID()).filter(\.$readAt == nil).count() == 0)
+        }
+    }
+}

@@ -4,7 +4,7 @@ moves up when the first withdraws. axe checks on every page."""
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import assert_accessible, make_driver, url
 from test_journey import DEMO_PASSWORD, fill, sign_in, submit, wait_path
@@ -88,6 +88,26 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
         moved = [li for li in second.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
         assert "przyjęte" in moved.text
         assert_accessible(second)
+
+        # The coordinator finds an offer of help and invites its author, who sees only a first name so far.
+        driver.get(url("/oferty-pomocy?q=ukrainski"))
+        assert_accessible(driver)
+        card = [li for li in driver.find_elements(By.CSS_SELECTOR, "main li.card") if "Oksana" in li.text][0]
+        assert "Melnyk" not in card.text
+        Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text(title)
+        card.find_element(By.TAG_NAME, "textarea").send_keys("Przydałaby się nam osoba mówiąca po ukraińsku.")
+        card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(driver, 15).until(lambda d: "komunikat=volunteer_invited" in d.current_url)
+        third = make_driver()
+        try:
+            sign_in(third, "oksana.melnyk@demo.korpus.local", DEMO_PASSWORD)
+            third.get(url("/moje-zgloszenia"))
+            assert_accessible(third)
+            invitation = [li for li in third.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
+            invitation.find_element(By.CSS_SELECTOR, "form input[value=accept] ~ button").click()
+            WebDriverWait(third, 15).until(lambda d: "komunikat=application_reserve" in d.current_url)
+        finally:
+            third.quit()
     finally:
         first.quit()
         second.quit()

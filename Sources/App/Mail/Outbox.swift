@@ -97,6 +97,14 @@ struct Mailer {
         row.attempts = 0
         row.nextAttemptAt = Date()
         try await row.create(on: db)
+        if let user = try await User.query(on: db).filter(\.$email == recipient).first(), let userID = user.id {
+            let notification = Notification()
+            notification.$user.id = userID
+            notification.text = String(subject.prefix(250))
+            notification.link = link ?? SitePath.account.path
+            notification.createdAt = Date()
+            try await notification.create(on: db)
+        }
     }
 
     static func html(paragraphs: [String], link: String?, language: Language, subject: String) -> String {

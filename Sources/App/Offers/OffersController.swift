@@ -434,6 +434,7 @@ struct OffersController: RouteCollection {
         let created: String
         let action: String
         let reason: String?
+        let threadHref: String
     }
 
     struct ApplicationsPage: Encodable {
@@ -463,7 +464,7 @@ struct OffersController: RouteCollection {
                                age: $0.volunteer.age().map { req.catalogue.plural("unit.years", count: $0) } ?? "",
                                message: $0.message, status: req.t("application.status.\($0.status)"), statusCode: $0.status,
                                created: dates.shortDateTime($0.createdAt), action: SitePath.decideApplication($0.id?.uuidString ?? "").path,
-                               reason: $0.reason)
+                               reason: $0.reason, threadHref: SitePath.applicationThread($0.id?.uuidString ?? "").path)
             },
             filter: filter,
             statuses: OfferApplication.Status.allCases.map { .init(code: $0.rawValue, name: req.t("application.status.\($0.rawValue)"), selected: $0.rawValue == filter) }))
@@ -523,13 +524,13 @@ struct OffersController: RouteCollection {
         try await notifyCoordinators(of: offer, template: "application_promoted_coordinator", volunteer: first.volunteer.displayName, req)
     }
 
-    static func notifyCoordinators(of offer: Offer, template: String, volunteer: String, _ req: Request) async throws {
+    static func notifyCoordinators(of offer: Offer, template: String, volunteer: String, _ req: Request, link: String? = nil) async throws {
         let memberships = try await OrganisationMembership.query(on: req.db).filter(\.$organisation.$id == offer.$organisation.id)
             .filter(\.$status == OrganisationMembership.Status.active.rawValue).with(\.$user).all()
         for membership in memberships {
             try await req.mailer.send(template: template, to: membership.user.email, name: membership.user.displayName,
                                       language: membership.user.preferredLanguage,
-                                      link: SitePath.offerApplications(try offer.requireID().uuidString).path,
+                                      link: link ?? SitePath.offerApplications(try offer.requireID().uuidString).path,
                                       arguments: ["offer": offer.title, "volunteer": volunteer])
         }
     }
@@ -542,6 +543,7 @@ struct OffersController: RouteCollection {
         let reason: String?
         let created: String
         let withdrawAction: String?
+        let threadHref: String
     }
 
     struct MyInvitation: Encodable {
@@ -570,7 +572,8 @@ struct OffersController: RouteCollection {
                 MyApplication(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
                               status: req.t("application.status.\($0.status)"), reason: $0.reason, created: dates.shortDateTime($0.createdAt),
                               withdrawAction: OfferApplication.Status.active.map(\.rawValue).contains($0.status)
-                                ? SitePath.withdrawApplication($0.id?.uuidString ?? "").path : nil)
+                                ? SitePath.withdrawApplication($0.id?.uuidString ?? "").path : nil,
+                              threadHref: SitePath.applicationThread($0.id?.uuidString ?? "").path)
             },
             invitations: invitations.map {
                 MyInvitation(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,

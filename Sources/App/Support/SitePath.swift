@@ -55,6 +55,8 @@ public enum SitePath: Sendable, Equatable {
     case inviteVolunteer(String)
     case answerInvitation(String)
     case hideOffer(String)
+    case applicationThread(String)
+    case notifications
     case suspendAccount
     // partners and administration
     case partnerQueue
@@ -117,6 +119,8 @@ public enum SitePath: Sendable, Equatable {
         case .inviteVolunteer(let id): "/oferty-pomocy/\(id)/zapros"
         case .answerInvitation(let id): "/zaproszenia-do-ofert/\(id)/odpowiedz"
         case .hideOffer(let id): "/oferty/\(id)/ukrycie"
+        case .applicationThread(let id): "/zgloszenia/\(id)/wiadomosci"
+        case .notifications: "/powiadomienia"
         case .suspendAccount: "/partner/zawieszenie-konta"
         case .partnerQueue: "/partner"
         case .verifyOrganisation(let id): "/partner/organizacje/\(id)/weryfikacja"
@@ -158,6 +162,7 @@ public enum SitePath: Sendable, Equatable {
         case .inviteVolunteer: Self.pattern(.inviteVolunteer(":helpOfferID"))
         case .answerInvitation: Self.pattern(.answerInvitation(":invitationID"))
         case .hideOffer: Self.pattern(.hideOffer(":offerID"))
+        case .applicationThread: Self.pattern(.applicationThread(":applicationID"))
         case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
         default: path.pathComponents
         }

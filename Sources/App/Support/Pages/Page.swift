@@ -1,3 +1,4 @@
+import Fluent
 import KorpusCore
 import Vapor
 
@@ -43,7 +44,7 @@ extension Request {
         "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
         "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
         "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
-        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "account_suspended",
+        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "account_suspended", "message_sent",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
@@ -52,6 +53,7 @@ extension Request {
         var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
         if let user {
             navigation.append((.myApplications, "nav.my_applications"))
+            navigation.append((.notifications, "nav.notifications"))
             navigation.append((.account, "nav.account"))
             if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }
             if user.isAdministrator { navigation.append((.admin, "nav.admin")) }
@@ -59,8 +61,13 @@ extension Request {
             navigation.append((.signIn, "nav.sign_in"))
             navigation.append((.register, "nav.register"))
         }
+        var unread = 0
+        if let userID = user?.id {
+            unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
+        }
         let nav = navigation.map { path, key in
-            NavLink(href: path.path, label: t(key), current: path.path == currentPath)
+            NavLink(href: path.path, label: path == .notifications && unread > 0 ? t("nav.notifications_unread", ["count": String(unread)]) : t(key),
+                    current: path.path == currentPath)
         }
         var returnPath = url.path
         if let query = url.query, !query.isEmpty { returnPath += "?" + query }

@@ -40,6 +40,8 @@ struct Throttle {
     static let mailPerAddress = Throttle(freeAttempts: 10)
     /// Applications per volunteer a day, against spam.
     static let applications = Throttle(freeAttempts: 20)
+    /// Messages per person a day, against spam.
+    static let messages = Throttle(freeAttempts: 60)
 
     /// Seconds to wait before the next attempt, or nil when one may try now.
     func wait(for key: String, on db: any Database, now: Date = Date()) async throws -> Int? {
