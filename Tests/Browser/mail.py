@@ -19,7 +19,7 @@ def messages_to(address):
     return found
 
 
-def wait_for_link(address, fragment, timeout=20):
+def wait_for_link(address, fragment, timeout=60):
     """The path of the newest link to `address` containing `fragment`, waiting for the mail worker."""
     assert DATA_DIR, "KORPUS_DATA_DIR must name the server's data folder"
     deadline = time.time() + timeout

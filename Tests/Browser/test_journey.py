@@ -34,12 +34,12 @@ def submit(driver, form_selector="main form.stack"):
     driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
 
 
-def wait_for(driver, by, value, timeout=15):
+def wait_for(driver, by, value, timeout=30):
     """The element once it is on the page: after a form is sent, the next page may still be loading."""
     return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(by, value) and d.find_element(by, value))
 
 
-def expect_url(driver, fragment, timeout=15):
+def expect_url(driver, fragment, timeout=30):
     """Waits for the address to contain `fragment`; if it does not, says what the page shows instead."""
     try:
         WebDriverWait(driver, timeout).until(lambda d: fragment in d.current_url)
@@ -50,7 +50,7 @@ def expect_url(driver, fragment, timeout=15):
 
 
 def wait_path(driver, prefix):
-    WebDriverWait(driver, 15).until(lambda d: d.current_url.split("://", 1)[1].split("/", 1)[1].startswith(prefix.lstrip("/")))
+    WebDriverWait(driver, 30).until(lambda d: d.current_url.split("://", 1)[1].split("/", 1)[1].startswith(prefix.lstrip("/")))
 
 
 def register_and_verify(driver, name, email):
@@ -82,7 +82,7 @@ def sign_in(driver, email, password):
 
 def sign_out(driver):
     driver.find_element(By.CSS_SELECTOR, "form.sign-out button").click()
-    WebDriverWait(driver, 15).until(lambda d: "komunikat=signed_out" in d.current_url)
+    WebDriverWait(driver, 30).until(lambda d: "komunikat=signed_out" in d.current_url)
 
 
 def tiny_png():
@@ -147,7 +147,7 @@ def test_the_whole_journey(driver):
         article = operator.find_element(By.CSS_SELECTOR, f"article[aria-label='{organisation_name}']")
         operator.execute_script("arguments[0].click()", article.find_element(By.CSS_SELECTOR, "input[value=verify]"))
         article.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(operator, 15).until(lambda d: "komunikat=organisation_verified" in d.current_url)
+        WebDriverWait(operator, 30).until(lambda d: "komunikat=organisation_verified" in d.current_url)
         assert "Organizacja zweryfikowana." in operator.find_element(By.TAG_NAME, "main").text
     finally:
         operator.quit()
@@ -157,7 +157,7 @@ def test_the_whole_journey(driver):
     # The representative invites a coordinator.
     fill(driver, {"email": coordinator_email})
     submit(driver)
-    WebDriverWait(driver, 15).until(lambda d: "komunikat=invitation_sent" in d.current_url)
+    WebDriverWait(driver, 30).until(lambda d: "komunikat=invitation_sent" in d.current_url)
     assert coordinator_email in driver.find_element(By.TAG_NAME, "main").text
 
     # The coordinator registers, opens the invitation and accepts it.
@@ -168,7 +168,7 @@ def test_the_whole_journey(driver):
         assert organisation_name in coordinator.find_element(By.TAG_NAME, "main").text
         assert_accessible(coordinator)
         coordinator.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(coordinator, 15).until(lambda d: "/zarzadzanie" in d.current_url)
+        WebDriverWait(coordinator, 30).until(lambda d: "/zarzadzanie" in d.current_url)
         assert "Jesteś teraz koordynatorem tej organizacji." in coordinator.find_element(By.TAG_NAME, "main").text
         assert_accessible(coordinator)
     finally:

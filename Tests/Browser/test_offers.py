@@ -38,8 +38,8 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
     })
     driver.execute_script("document.getElementById('starts_on').value = '2026-12-01'; document.getElementById('ends_on').value = '2099-06-30';")
     submit(driver)
-    WebDriverWait(driver, 15).until(lambda d: "/oferty/" in d.current_url and "/organizacje/" not in d.current_url)
-    WebDriverWait(driver, 15).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == title)
+    WebDriverWait(driver, 30).until(lambda d: "/oferty/" in d.current_url and "/organizacje/" not in d.current_url)
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == title)
     assert_accessible(driver)
     offer_path = "/" + driver.current_url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
 
@@ -69,7 +69,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
         article = driver.find_element(By.CSS_SELECTOR, "article[aria-label='Anna Kowalska']")
         driver.execute_script("arguments[0].click()", article.find_element(By.CSS_SELECTOR, "input[value=accepted]"))
         article.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 15).until(lambda d: "komunikat=application_decided" in d.current_url)
+        WebDriverWait(driver, 30).until(lambda d: "komunikat=application_decided" in d.current_url)
 
         # A second volunteer lands on the reserve list.
         sign_in(second, "piotr.nowak@demo.korpus.local", DEMO_PASSWORD)
@@ -82,7 +82,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
         first.get(url("/moje-zgloszenia"))
         item = [li for li in first.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
         item.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(first, 15).until(lambda d: "komunikat=application_withdrawn" in d.current_url)
+        WebDriverWait(first, 30).until(lambda d: "komunikat=application_withdrawn" in d.current_url)
         assert "Zgłoszenie wycofane." in first.find_element(By.TAG_NAME, "main").text
         second.get(url("/moje-zgloszenia"))
         moved = [li for li in second.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
@@ -97,7 +97,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
         Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text(title)
         card.find_element(By.TAG_NAME, "textarea").send_keys("Przydałaby się nam osoba mówiąca po ukraińsku.")
         card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 15).until(lambda d: "komunikat=volunteer_invited" in d.current_url)
+        WebDriverWait(driver, 30).until(lambda d: "komunikat=volunteer_invited" in d.current_url)
         third = make_driver()
         try:
             sign_in(third, "oksana.melnyk@demo.korpus.local", DEMO_PASSWORD)
@@ -105,7 +105,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
             assert_accessible(third)
             invitation = [li for li in third.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
             invitation.find_element(By.CSS_SELECTOR, "form input[value=accept] ~ button").click()
-            WebDriverWait(third, 15).until(lambda d: "komunikat=application_reserve" in d.current_url)
+            WebDriverWait(third, 30).until(lambda d: "komunikat=application_reserve" in d.current_url)
         finally:
             third.quit()
     finally:

@@ -221,8 +221,7 @@ struct HelpOffersController: RouteCollection {
             application.message = ""
             application.createdAt = Date()
             try await req.db.transaction { db in
-                let accepted = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID())
-                    .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+                let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
                 application.status = (accepted >= offer.volunteersNeeded ? OfferApplication.Status.reserve : .accepted).rawValue
                 application.decidedAt = Date()
                 try await application.create(on: db)

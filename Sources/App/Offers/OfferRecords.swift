@@ -84,6 +84,11 @@ final class OfferApplication: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
 
     init() {}
+
+    /// How many volunteers hold a place in the offer.
+    static func acceptedCount(offer offerID: UUID, on db: any Database) async throws -> Int {
+        try await OfferApplication.query(on: db).filter(\.$offer.$id == offerID).filter(\.$status == Status.accepted.rawValue).count()
+    }
 }
 
 struct CreateOffers: AsyncMigration {

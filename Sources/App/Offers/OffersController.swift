@@ -185,7 +185,7 @@ struct OffersController: RouteCollection {
             }
             blocked = try await Self.applicationBlock(user, offer, req)?.key
         }
-        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == id).filter(\.$status == "accepted").count()
+        let accepted = try await OfferApplication.acceptedCount(offer: id, on: req.db)
         var provides: [String] = []
         if offer.providesTraining { provides.append(req.t("offer.provides.training")) }
         if offer.providesInsurance { provides.append(req.t("offer.provides.insurance")) }
@@ -415,8 +415,7 @@ struct OffersController: RouteCollection {
         application.message = message
         application.createdAt = Date()
         try await req.db.transaction { db in
-            let accepted = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID())
-                .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+            let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
             application.status = (accepted >= offer.volunteersNeeded ? OfferApplication.Status.reserve : .pending).rawValue
             try await application.create(on: db)
         }
@@ -454,7 +453,7 @@ struct OffersController: RouteCollection {
         let query = OfferApplication.query(on: req.db).filter(\.$offer.$id == id).with(\.$volunteer).sort(\.$createdAt)
         if let status = OfferApplication.Status(rawValue: filter) { query.filter(\.$status == status.rawValue) }
         let applications = try await query.all()
-        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == id).filter(\.$status == "accepted").count()
+        let accepted = try await OfferApplication.acceptedCount(offer: id, on: req.db)
         let dates = DateFormat(catalogue: req.catalogue)
         return try await req.render("offers/applications", title: req.t("applications.title"), ApplicationsPage(
             title: offer.title, offerHref: SitePath.offer(id.uuidString).path,
@@ -491,8 +490,7 @@ struct OffersController: RouteCollection {
         let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
         try await req.db.transaction { db in
             if decision == .accepted {
-                let accepted = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID())
-                    .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+                let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
                 guard accepted < offer.volunteersNeeded else { throw LocalizedAbort(.conflict, key: "application.error.full") }
             }
             application.status = decision.rawValue
@@ -510,8 +508,7 @@ struct OffersController: RouteCollection {
     /// A place freed goes to the first on the reserve list, who is told.
     static func promoteFromReserve(_ offer: Offer, _ req: Request) async throws {
         let offerID = try offer.requireID()
-        let accepted = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offerID)
-            .filter(\.$status == OfferApplication.Status.accepted.rawValue).count()
+        let accepted = try await OfferApplication.acceptedCount(offer: offerID, on: req.db)
         guard accepted < offer.volunteersNeeded,
             let first = try await OfferApplication.query(on: req.db).filter(\.$offer.$id == offerID)
                 .filter(\.$status == OfferApplication.Status.reserve.rawValue).sort(\.$createdAt).with(\.$volunteer).first()
