@@ -25,3 +25,20 @@ struct SearchTermsTests {
         #expect(WeeklySlot.all.count == 21)
     }
 }
+
+@Suite("Place words of the search index")
+struct PlaceWordsTests {
+    @Test func cellsCoverTheCircle() throws {
+        // Warsaw and a place 20 km east of it: the cells around Warsaw for 25 km hold both.
+        let warsaw = PlaceWords.cell(latitude: 52.2298, longitude: 21.0118)
+        let east = PlaceWords.cell(latitude: 52.2298, longitude: 21.3050)
+        let cells = try #require(PlaceWords.cells(aroundLatitude: 52.2298, longitude: 21.0118, kilometres: 25))
+        #expect(cells.contains(warsaw))
+        #expect(cells.contains(east))
+        #expect(!cells.contains(PlaceWords.cell(latitude: 54.35, longitude: 18.65)), "not Gdańsk")
+        #expect(PlaceWords.cells(aroundLatitude: 52.2, longitude: 21.0, kilometres: 500) == nil, "too many cells: the SQL filter alone decides")
+        #expect(PlaceWords.words(voivodeship: "14", latitude: nil, longitude: nil, remote: true) == ["woj14", "zdalnie"])
+        #expect(SearchTerms.document(["Pomoc"] + PlaceWords.words(voivodeship: "14", latitude: 52.2, longitude: 21.0, remote: false))
+            .hasPrefix("pomoc woj14 g"))
+    }
+}

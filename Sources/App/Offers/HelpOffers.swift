@@ -100,10 +100,16 @@ enum HelpOfferSearch {
 
     static func search(_ filter: OfferFilter, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(helpOffers: [], total: 0) }
+        var prefix: SQLQueryString = ""
         var from: SQLQueryString = "FROM help_offers h"
         var conditions: [SQLQueryString] = ["h.active = \(bind: true)"]
         var order: SQLQueryString = "h.updated_at DESC"
-        if let match = TextIndex.helpOffers.match(SearchTerms.terms(filter.text), alias: "h", on: sql) {
+        let terms = SearchTerms.terms(filter.text)
+        let cells = filter.near.flatMap { PlaceWords.cells(aroundLatitude: $0.latitude, longitude: $0.longitude, kilometres: filter.distanceKilometres) }
+        let regionWords = filter.voivodeship.map { [PlaceWords.voivodeship($0.terytCode)] } ?? []
+        if let match = TextIndex.helpOffers.match(terms, all: terms.isEmpty && cells == nil ? [] : regionWords,
+                                                  anyOf: cells.map { $0 + [PlaceWords.remote] } ?? [], alias: "h", on: sql) {
+            prefix = match.prefix
             from += match.join
             conditions.append(match.condition)
             order = match.rank + ", h.updated_at DESC"
@@ -117,8 +123,8 @@ enum HelpOfferSearch {
             if filter.sort == .nearest { order = DistanceSQL.squared(alias: "h", latitude: near.latitude, longitude: near.longitude) + " ASC" }
         }
         let whereClause = DistanceSQL.whereClause(conditions)
-        let total = try await sql.raw("SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("SELECT h.id AS id " + from + whereClause + " ORDER BY " + order
+        let total = try await sql.raw(prefix + "SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw(prefix + "SELECT h.id AS id " + from + whereClause + " ORDER BY " + order
             + ", h.id LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: (filter.page - 1) * OfferFilter.pageSize)").all()
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         guard !ids.isEmpty else { return Result(helpOffers: [], total: total) }

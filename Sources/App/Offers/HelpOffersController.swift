@@ -82,7 +82,8 @@ struct HelpOffersController: RouteCollection {
         helpOffer.remote = remote
         helpOffer.active = form.isChecked("active")
         let catalogue = req.application.catalogues[.pl]
-        helpOffer.searchText = SearchTerms.document([description, helpOffer.skills, locality?.name ?? ""] + areas.map { catalogue.text($0.catalogueKey) })
+        helpOffer.searchText = SearchTerms.document([description, helpOffer.skills, locality?.name ?? ""] + areas.map { catalogue.text($0.catalogueKey) }
+            + PlaceWords.words(voivodeship: helpOffer.voivodeshipCode, latitude: helpOffer.latitude, longitude: helpOffer.longitude, remote: remote))
         try await req.db.transaction { db in
             try await helpOffer.save(on: db)
             try await TextIndex.helpOffers.update(id: try helpOffer.requireID(), text: helpOffer.searchText, on: db)

@@ -98,7 +98,7 @@ enum OfferForm {
         offer.recruitmentDeadline = deadline
         offer.searchText = SearchTerms.document([
             title, description, offer.skills, organisation.name, locality?.name ?? "", req.application.catalogues[.pl].text(area.catalogueKey),
-        ])
+        ] + PlaceWords.words(voivodeship: offer.voivodeshipCode, latitude: offer.latitude, longitude: offer.longitude, remote: remote))
         return true
     }
 

@@ -35,17 +35,26 @@ struct TextIndex: Sendable {
         try await sql.raw("INSERT INTO \(unsafeRaw: ftsTable) (row_id, body) VALUES (\(bind: id), \(bind: text))").run()
     }
 
-    /// The join, condition and ranking that match `terms` against rows aliased `alias`.
-    func match(_ terms: [String], alias: String, on sql: any SQLDatabase) -> (join: SQLQueryString, condition: SQLQueryString, rank: SQLQueryString)? {
-        guard !terms.isEmpty else { return nil }
+    /// The join, condition and ranking that match rows aliased `alias` having every word beginning with one
+    /// of `terms`, every word of `all`, and at least one word of `anyOf`.
+    func match(_ terms: [String], all: [String] = [], anyOf: [String] = [], alias: String, on sql: any SQLDatabase)
+        -> (prefix: SQLQueryString, join: SQLQueryString, condition: SQLQueryString, rank: SQLQueryString)?
+    {
+        guard !terms.isEmpty || !anyOf.isEmpty else { return nil }
         if Self.isPostgres(sql) {
-            let query = terms.map { "\($0):*" }.joined(separator: " & ")
-            return ("", "to_tsvector('simple', \(unsafeRaw: alias).search_text) @@ to_tsquery('simple', \(bind: query))",
+            var parts = terms.map { "\($0):*" } + all
+            if !anyOf.isEmpty { parts.append("(" + anyOf.joined(separator: " | ") + ")") }
+            let query = parts.joined(separator: " & ")
+            return ("", "", "to_tsvector('simple', \(unsafeRaw: alias).search_text) @@ to_tsquery('simple', \(bind: query))",
                     "ts_rank(to_tsvector('simple', \(unsafeRaw: alias).search_text), to_tsquery('simple', \(bind: query))) DESC")
         }
-        let expression = terms.map { "\"\($0)\"*" }.joined(separator: " ")
-        return (" JOIN \(unsafeRaw: ftsTable) ON \(unsafeRaw: ftsTable).row_id = \(unsafeRaw: alias).id",
-                "\(unsafeRaw: ftsTable) MATCH \(bind: expression)", "bm25(\(unsafeRaw: ftsTable))")
+        var parts = terms.map { "\"\($0)\"*" } + all.map { "\"\($0)\"" }
+        if !anyOf.isEmpty { parts.append("(" + anyOf.map { "\"\($0)\"" }.joined(separator: " OR ") + ")") }
+        let expression = parts.joined(separator: " AND ")
+        // The matches are gathered first, with their rank, so the rest of the query (a window count
+        // among it) works on a plain table.
+        return ("WITH fts AS MATERIALIZED (SELECT row_id, bm25(\(unsafeRaw: ftsTable)) AS rank FROM \(unsafeRaw: ftsTable) WHERE \(unsafeRaw: ftsTable) MATCH \(bind: expression)) ",
+                " JOIN fts ON fts.row_id = \(unsafeRaw: alias).id", "1 = 1", "fts.rank")
     }
 }
 
@@ -180,10 +189,18 @@ enum OfferSearch {
 
     static func search(_ filter: OfferFilter, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
+        var prefix: SQLQueryString = ""
         var from: SQLQueryString = "FROM offers o"
         var conditions: [SQLQueryString] = ["o.status = \(bind: Offer.Status.published.rawValue)", "o.hidden_reason IS NULL"]
         var rank: SQLQueryString?
-        if let match = TextIndex.offers.match(SearchTerms.terms(filter.text), alias: "o", on: sql) {
+        // The voivodeship and the cells around the place are words of the index too, so the index returns
+        // only the offers of the region instead of every offer that has the word.
+        let terms = SearchTerms.terms(filter.text)
+        let cells = filter.near.flatMap { PlaceWords.cells(aroundLatitude: $0.latitude, longitude: $0.longitude, kilometres: filter.distanceKilometres) }
+        let regionWords = filter.voivodeship.map { [PlaceWords.voivodeship($0.terytCode)] } ?? []
+        if let match = TextIndex.offers.match(terms, all: terms.isEmpty && cells == nil ? [] : regionWords,
+                                              anyOf: cells.map { $0 + [PlaceWords.remote] } ?? [], alias: "o", on: sql) {
+            prefix = match.prefix
             from += match.join
             conditions.append(match.condition)
             rank = match.rank
@@ -209,12 +226,16 @@ enum OfferSearch {
         case .nearest: order = (distance ?? "o.published_at") + " ASC"
         case .deadline: order = "o.recruitment_deadline IS NULL, o.recruitment_deadline ASC"
         }
-        let countRow = try await sql.raw("SELECT COUNT(*) AS n " + from + whereClause).first()
-        let total = try countRow?.decode(column: "n", as: Int.self) ?? 0
+        // One query gives the page and, through a window, the total; a separate count only past the last page.
         let offset = (filter.page - 1) * OfferFilter.pageSize
         let rows = try await sql.raw(
-            "SELECT o.id AS id " + from + whereClause + " ORDER BY " + order + ", o.id LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: offset)"
+            prefix + "SELECT o.id AS id, COUNT(*) OVER () AS total " + from + whereClause + " ORDER BY " + order
+                + ", o.id LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: offset)"
         ).all()
+        var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
+        if rows.isEmpty && filter.page > 1 {
+            total = try await sql.raw(prefix + "SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         guard !ids.isEmpty else { return Result(offers: [], total: total, distances: [:]) }
         let offers = try await Offer.query(on: db).filter(\.$id ~~ ids).with(\.$organisation).all()

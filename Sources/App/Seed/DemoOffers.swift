@@ -168,7 +168,7 @@ struct DemoOffers {
                 offer.publishedAt = offer.status == Offer.Status.draft.rawValue ? nil : offer.createdAt
                 offer.searchText = SearchTerms.document([
                     offer.title, offer.description, offer.skills, organisation.name, place?.name ?? "", catalogue.text(template.area.catalogueKey),
-                ])
+                ] + PlaceWords.words(voivodeship: offer.voivodeshipCode, latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote))
                 created.append(offer)
             }
         }
@@ -211,7 +211,8 @@ struct DemoOffers {
             offer.distanceKilometres = 20
             offer.remote = remote
             offer.active = true
-            offer.searchText = SearchTerms.document([description, skills, place] + areas.map { catalogue.text($0.catalogueKey) })
+            offer.searchText = SearchTerms.document([description, skills, place] + areas.map { catalogue.text($0.catalogueKey) }
+                + PlaceWords.words(voivodeship: offer.voivodeshipCode, latitude: offer.latitude, longitude: offer.longitude, remote: remote))
             try await offer.create(on: db)
             try await TextIndex.helpOffers.update(id: try offer.requireID(), text: offer.searchText, on: db)
         }

@@ -84,7 +84,9 @@ struct ReferenceData {
             let locality = generator.next() % 3 == 0 ? pick(localities) : home
             let published = generator.next() % 10 != 0
             let searchText = SearchTerms.document([template.title, template.description, template.skills, organisationName,
-                                                   locality.name, catalogue.text(template.area.catalogueKey)])
+                                                   locality.name, catalogue.text(template.area.catalogueKey)]
+                + PlaceWords.words(voivodeship: locality.voivodeshipCode, latitude: template.remote ? nil : locality.latitude,
+                                   longitude: template.remote ? nil : locality.longitude, remote: template.remote))
             let createdAt = now.addingTimeInterval(-Double(index))
             let status = (published ? Offer.Status.published : .draft).rawValue
             let row: [any Encodable & Sendable] = [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The areas of volunteering an offer belongs to.
 public enum OfferArea: String, CaseIterable, Sendable, Codable {
     case socialWelfare = "social_welfare"
@@ -127,5 +129,41 @@ public enum SearchTerms {
     public static func document(_ parts: [String]) -> String {
         let folded = TextFolding.fold(parts.joined(separator: " "))
         return folded.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")
+    }
+}
+
+/// Words added to the indexed text of an offer so that the full-text index itself narrows a search to a
+/// voivodeship and to the neighbourhood of a place: "woj14" for the voivodeship, "g261x70" for a grid cell
+/// of 0.2° latitude by 0.3° longitude (about 22 by 20 km in Poland), "zdalnie" for remote work.
+public enum PlaceWords {
+    public static let latitudeStep = 0.2
+    public static let longitudeStep = 0.3
+    public static let remote = "zdalnie"
+    /// Beyond this many cells (a very large radius) the cells are not used; the SQL filter alone decides.
+    public static let maximumCells = 64
+
+    public static func voivodeship(_ code: String) -> String { "woj\(code)" }
+
+    public static func cell(latitude: Double, longitude: Double) -> String {
+        "g\(Int((latitude / latitudeStep).rounded(.down)))x\(Int((longitude / longitudeStep).rounded(.down)))"
+    }
+
+    /// The cells that cover a circle of `kilometres` around a point, or nil when there would be too many.
+    public static func cells(aroundLatitude latitude: Double, longitude: Double, kilometres: Double) -> [String]? {
+        let dLat = kilometres / 111.32
+        let dLon = kilometres / (111.32 * max(0.1, cos(latitude * .pi / 180)))
+        let latFrom = Int(((latitude - dLat) / latitudeStep).rounded(.down)), latTo = Int(((latitude + dLat) / latitudeStep).rounded(.down))
+        let lonFrom = Int(((longitude - dLon) / longitudeStep).rounded(.down)), lonTo = Int(((longitude + dLon) / longitudeStep).rounded(.down))
+        guard (latTo - latFrom + 1) * (lonTo - lonFrom + 1) <= maximumCells else { return nil }
+        return (latFrom...latTo).flatMap { lat in (lonFrom...lonTo).map { "g\(lat)x\($0)" } }
+    }
+
+    /// The place words of an offer or an offer of help.
+    public static func words(voivodeship: String?, latitude: Double?, longitude: Double?, remote: Bool) -> [String] {
+        var words: [String] = []
+        if let voivodeship { words.append(self.voivodeship(voivodeship)) }
+        if let latitude, let longitude { words.append(cell(latitude: latitude, longitude: longitude)) }
+        if remote { words.append(self.remote) }
+        return words
     }
 }
