@@ -118,7 +118,7 @@ struct OffersTests {
         try await withKorpus { app in
             let (first, firstOrganisation) = try await verifiedOrganisation(app)
             let offerID = try #require(try await postOffer(first, organisation: firstOrganisation, offerForm()))
-            let (second, secondOrganisation) = try await verifiedOrganisation(app, email: "inny@example.org", name: "Fundacja Druga")
+            let (second, _) = try await verifiedOrganisation(app, email: "inny@example.org", name: "Fundacja Druga")
             #expect(try await second.get("/oferty/\(offerID)/edycja").status == .notFound)
             #expect(try await second.post("/oferty/\(offerID)/edycja", offerForm(title: "Przejęta oferta")).status == .notFound)
             #expect(try await second.post("/oferty/\(offerID)/stan", ["status": "closed"]).status == .notFound)
@@ -133,7 +133,6 @@ struct OffersTests {
             #expect(try await second.post("/zgloszenia/\(application.requireID())/decyzja", ["decision": "declined", "reason": "nie"]).status == .notFound)
             #expect(try await second.post("/zgloszenia/\(application.requireID())/wycofaj", [:]).status == .notFound, "nor withdrawn by someone else")
             #expect(try await OfferApplication.find(application.requireID(), on: app.db)?.status == "pending")
-            _ = secondOrganisation
         }
     }
 

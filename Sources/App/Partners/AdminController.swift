@@ -97,7 +97,7 @@ struct AdminController: RouteCollection {
     @Sendable
     func assignOperator(req: Request) async throws -> Response {
         guard let id = req.parameters.get("partnerID").flatMap(UUID.init(uuidString:)),
-            let partner = try await Partner.find(id, on: req.db)
+            try await Partner.find(id, on: req.db) != nil
         else { throw LocalizedAbort(.notFound, key: "error.status.404.detail") }
         var form = FormState(values: try req.formFields())
         let email = AccountValidation.email(&form, req)
@@ -116,7 +116,6 @@ struct AdminController: RouteCollection {
             try await assignment.create(on: req.db)
             await req.audit(.operatorAssigned, subject: "partner:\(id)", details: user.email)
         }
-        _ = partner
         return req.redirect(to: SitePath.admin.path, notice: "operator_assigned")
     }
 

@@ -49,7 +49,7 @@ struct ReferenceData {
                          String(format: "%04d-%02d-%02d", year, 1 + Int(generator.next() % 12), 1 + Int(generator.next() % 28)),
                          locality.id ?? 0, now, "pl", "active"])
         }
-        try await insert(sql, table: "users", columns: ["id", "created_at", "email", "display_name", "password_hash", "is_administrator",
+        try await insert(table: "users", columns: ["id", "created_at", "email", "display_name", "password_hash", "is_administrator",
                                                         "date_of_birth", "locality_id", "email_verified_at", "language", "status"], rows: rows)
 
         // Organisations, verified, in every voivodeship.
@@ -67,7 +67,7 @@ struct ReferenceData {
                          "Organizacja z miejscowości \(locality.name) pomagająca mieszkańcom.", "kontakt\(index)@reference.korpus.local",
                          Organisation.Status.verified.rawValue, volunteerIDs[index % volunteerIDs.count]])
         }
-        try await insert(sql, table: "organisations", columns: ["id", "created_at", "name", "kind", "nip", "regon", "street", "postal_code",
+        try await insert(table: "organisations", columns: ["id", "created_at", "name", "kind", "nip", "regon", "street", "postal_code",
                                                                 "locality_id", "voivodeship_code", "description", "contact_email", "status", "created_by"], rows: rows)
 
         // Offers, from the demo templates, mostly published.
@@ -102,14 +102,14 @@ struct ReferenceData {
             rows.append(row)
             texts.append([id, searchText])
         }
-        try await insert(sql, table: "offers", columns: [
+        try await insert(table: "offers", columns: [
             "id", "created_at", "published_at", "organisation_id", "created_by", "title", "description", "area", "skills", "schedule",
             "starts_on", "ends_on", "weekly_slots", "hours_per_week", "locality_id", "voivodeship_code", "latitude", "longitude", "address",
             "remote", "volunteers_needed", "minimum_age", "minors_welcome", "involves_children", "provides_training", "provides_insurance",
             "provides_reimbursement", "languages", "accessible", "recruitment_deadline", "status", "hidden_reason", "search_text",
         ], rows: rows)
         if !TextIndex.isPostgres(sql) {
-            try await insert(sql, table: TextIndex.offers.ftsTable, columns: ["row_id", "body"], rows: texts)
+            try await insert(table: TextIndex.offers.ftsTable, columns: ["row_id", "body"], rows: texts)
         }
 
         // Applications in every state.
@@ -123,13 +123,13 @@ struct ReferenceData {
             let row: [any Encodable & Sendable] = [UUID(), offerID, volunteerID, "", status.rawValue, now, decidedAt]
             rows.append(row)
         }
-        try await insert(sql, table: "offer_applications", columns: ["id", "offer_id", "volunteer_id", "message", "status", "created_at", "decided_at"], rows: rows)
+        try await insert(table: "offer_applications", columns: ["id", "offer_id", "volunteer_id", "message", "status", "created_at", "decided_at"], rows: rows)
         try await sql.raw("ANALYZE").run()
         return ["volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications]
     }
 
     /// Multi-row INSERTs inside one transaction, as many rows a statement as the database's bind limit allows.
-    func insert(_ sql: any SQLDatabase, table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
+    func insert(table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         let perStatement = max(1, 30_000 / columns.count)
         try await db.transaction { transaction in
             guard let tx = transaction as? any SQLDatabase else { return }
@@ -141,6 +141,5 @@ struct ReferenceData {
                 try await query.run()
             }
         }
-        _ = sql
     }
 }
