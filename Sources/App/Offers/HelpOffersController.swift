@@ -216,18 +216,12 @@ struct HelpOffersController: RouteCollection {
         case "accept":
             if let block = try await OffersController.applicationBlock(user, invitation.offer, req) { throw block }
             let offer = invitation.offer
-            let application = OfferApplication()
-            application.$offer.id = try offer.requireID()
-            application.$volunteer.id = try user.requireID()
-            application.message = ""
-            application.createdAt = Date()
-            try await req.db.transaction { db in
-                let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
-                application.status = (accepted >= offer.volunteersNeeded ? OfferApplication.Status.reserve : .accepted).rawValue
-                application.decidedAt = Date()
-                try await application.create(on: db)
+            let volunteerID = try user.requireID()
+            let application = try await req.db.transaction { db in
+                let application = try await OfferApplication.place(volunteer: volunteerID, in: offer, message: "", status: .accepted, on: db)
                 invitation.status = OfferInvitation.Status.accepted.rawValue
                 try await invitation.save(on: db)
+                return application
             }
             try await OffersController.notifyCoordinators(of: offer, template: "invitation_accepted", volunteer: user.displayName, req)
             return req.redirect(to: SitePath.myApplications.path, notice: application.status == "reserve" ? "application_reserve" : "invitation_accepted")

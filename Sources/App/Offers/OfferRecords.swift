@@ -85,6 +85,20 @@ final class OfferApplication: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Creates an application in `status`, or on the reserve list when the offer's places are taken.
+    static func place(volunteer: UUID, in offer: Offer, message: String, status: Status, on db: any Database) async throws -> OfferApplication {
+        let application = OfferApplication()
+        application.$offer.id = try offer.requireID()
+        application.$volunteer.id = volunteer
+        application.message = message
+        application.createdAt = Date()
+        let accepted = try await acceptedCount(offer: try offer.requireID(), on: db)
+        application.status = (accepted >= offer.volunteersNeeded ? Status.reserve : status).rawValue
+        application.decidedAt = status == .pending ? nil : Date()
+        try await application.create(on: db)
+        return application
+    }
+
     /// How many volunteers hold a place in the offer.
     static func acceptedCount(offer offerID: UUID, on db: any Database) async throws -> Int {
         try await OfferApplication.query(on: db).filter(\.$offer.$id == offerID).filter(\.$status == Status.accepted.rawValue).count()

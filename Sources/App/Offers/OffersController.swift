@@ -146,7 +146,7 @@ struct OffersController: RouteCollection {
     }
 
     /// The offer of the URL: published ones for everybody, any state for its organisation's people.
-    static func visibleOffer(_ req: Request) async throws -> (Offer, Bool) {
+    static func visibleOffer(_ req: Request) async throws -> (Offer, isCoordinator: Bool, isOperator: Bool) {
         guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
             let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first()
         else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
@@ -155,11 +155,11 @@ struct OffersController: RouteCollection {
             isCoordinator = try await OrganisationMembership.role(of: userID, in: offer.$organisation.id, on: req.db) != nil
         }
         let isPublic = offer.status != Offer.Status.draft.rawValue && offer.hiddenReason == nil && offer.organisation.isVerified
-        let isOperator = isPublic || isCoordinator ? false : try await Self.operatorCovers(offer, req)
+        let isOperator = try await Self.operatorCovers(offer, req)
         guard isPublic || isCoordinator || isOperator else {
             throw LocalizedAbort(.notFound, key: "offer.error.not_found")
         }
-        return (offer, isCoordinator)
+        return (offer, isCoordinator, isOperator)
     }
 
     /// Whether the signed-in person operates a partner whose area holds the offer's organisation.
@@ -169,7 +169,7 @@ struct OffersController: RouteCollection {
     }
 
     func offerPage(_ req: Request, form: FormState = FormState(), status: HTTPResponseStatus = .ok) async throws -> Response {
-        let (offer, isCoordinator) = try await Self.visibleOffer(req)
+        let (offer, isCoordinator, isOperator) = try await Self.visibleOffer(req)
         let id = try offer.requireID()
         let dates = DateFormat(catalogue: req.catalogue)
         var place = offer.address
@@ -206,7 +206,7 @@ struct OffersController: RouteCollection {
             deadline: offer.recruitmentDeadline.map(dates.longDay), status: req.t("offer.status.\(offer.status)"),
             open: offer.isOpenForApplications, applyAction: SitePath.apply(id.uuidString).path, myApplication: myApplication,
             mayApply: req.user != nil && blocked == nil && offer.isOpenForApplications, applyBlocked: blocked.map { req.t($0) },
-            isCoordinator: isCoordinator, isOperator: try await Self.operatorCovers(offer, req), hiddenReason: offer.hiddenReason,
+            isCoordinator: isCoordinator, isOperator: isOperator, hiddenReason: offer.hiddenReason,
             hideAction: SitePath.hideOffer(id.uuidString).path, editHref: SitePath.editOffer(id.uuidString).path,
             applicationsHref: SitePath.offerApplications(id.uuidString).path, form: form)
         return try await req.render("offers/show", title: offer.title, page, status: status)
@@ -396,7 +396,7 @@ struct OffersController: RouteCollection {
     @Sendable
     func apply(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let (offer, _) = try await Self.visibleOffer(req)
+        let (offer, _, _) = try await Self.visibleOffer(req)
         var form = FormState(values: try req.formFields())
         // A field people never see: only a bot fills it in.
         guard form.value("website").isEmpty else { throw LocalizedAbort(.badRequest, key: "error.status.400.detail") }
@@ -409,15 +409,9 @@ struct OffersController: RouteCollection {
         if message.count > 2000 { form.fail("message", req.t("form.error.too_long", ["max": "2000"])) }
         guard form.isValid else { return try await offerPage(req, form: form, status: .unprocessableEntity) }
         try await Throttle.applications.recordFailure(for: key, on: req.db)
-        let application = OfferApplication()
-        application.$offer.id = try offer.requireID()
-        application.$volunteer.id = try user.requireID()
-        application.message = message
-        application.createdAt = Date()
-        try await req.db.transaction { db in
-            let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
-            application.status = (accepted >= offer.volunteersNeeded ? OfferApplication.Status.reserve : .pending).rawValue
-            try await application.create(on: db)
+        let volunteerID = try user.requireID()
+        let application = try await req.db.transaction { db in
+            try await OfferApplication.place(volunteer: volunteerID, in: offer, message: message, status: .pending, on: db)
         }
         try await Self.notifyCoordinators(of: offer, template: "application_new", volunteer: user.displayName, req)
         return req.redirect(to: SitePath.myApplications.path, notice: application.status == "reserve" ? "application_reserve" : "application_sent")
