@@ -14,6 +14,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.databaseTarget = target
     try target.configure(app)
     try await target.prepare(app.db)
+    app.databases.middleware.use(OfferIndex.Middleware())
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())
     app.migrations.add(UpdateUserAddAccountFields())
@@ -27,6 +28,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateOffers())
     app.migrations.add(CreateHelpOffers())
     app.migrations.add(CreateConversations())
+    app.migrations.add(CreateOfferIndex())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)

@@ -1,4 +1,5 @@
 import Fluent
+import KorpusCore
 import Foundation
 import Testing
 import Vapor
@@ -305,11 +306,18 @@ struct OfferModerationTests {
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": ""]).status == .unprocessableEntity)
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": "Oferta wymaga opłaty od wolontariuszy."]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .notFound, "hidden from the public")
-            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery").body.string.contains(offerID.uuidString)))
+            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString)))
             #expect(try await local.get("/oferty/\(offerID)").body.string.contains("Oferta wymaga opłaty"))
             #expect(try await Mailbox(app).messages(to: "ewa.nowicka@demo.korpus.local").contains { $0.template == "offer_hidden" })
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["action": "show"]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .ok)
+            #expect(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString), "found again once shown")
+            // A suspended organisation's offers leave the search, and come back when it is verified again.
+            let organisationID = offer.$organisation.id
+            #expect(try await local.post("/partner/organizacje/\(organisationID)/weryfikacja", ["decision": "suspend", "reason": "Pobieranie opłat od wolontariuszy."]).status == .seeOther)
+            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString)))
+            #expect(try await local.post("/partner/organizacje/\(organisationID)/weryfikacja", ["decision": "verify"]).status == .seeOther)
+            #expect(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString))
             // Suspending: someone in the area, not outside it.
             let spammer = TestBrowser(app)
             _ = try await spammer.signIn("anna.kowalska@demo.korpus.local")
@@ -341,6 +349,41 @@ struct ReferenceDataTests {
             #expect(result.offers.allSatisfy { $0.status == "published" })
             let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25")
             #expect(api.status == .ok)
+        }
+    }
+
+    /// The index answers exactly what a plain reading of every offer answers, for words, voivodeship and distance.
+    @Test func theIndexFindsWhatAReadingOfEveryOfferFinds() async throws {
+        try await withKorpus { app in
+            _ = try await ReferenceData(db: app.db, size: .small, passwordHash: try app.password.hash("x")).seed()
+            let offers = try await Offer.query(on: app.db).filter(\.$status == "published").filter(\.$hiddenReason == nil).all()
+            let warsaw = (latitude: 52.2298, longitude: 21.0118)
+            func expected(_ text: String, voivodeship: String?, kilometres: Double?) -> Int {
+                let terms = SearchTerms.terms(text)
+                return offers.filter { offer in
+                    let words = offer.searchText.split(separator: " ")
+                    guard terms.allSatisfy({ term in words.contains { $0.hasPrefix(term) } }) else { return false }
+                    if let voivodeship, offer.voivodeshipCode != voivodeship { return false }
+                    guard let kilometres, !offer.remote else { return true }
+                    guard let latitude = offer.latitude, let longitude = offer.longitude else { return false }
+                    let dLat = (latitude - warsaw.latitude) * DistanceSQL.kilometresPerDegree
+                    let dLon = (longitude - warsaw.longitude) * DistanceSQL.kilometresPerDegree * cos(warsaw.latitude * .pi / 180)
+                    return dLat * dLat + dLon * dLon <= kilometres * kilometres
+                }.count
+            }
+            for (text, voivodeship, kilometres) in [("senior", "14", 25.0), ("senior", "14", nil), ("dzieci", nil, 100.0), ("", "14", 25.0),
+                                                    ("sport", nil, nil), ("", nil, 40.0), ("zwierzeta", "02", nil)] as [(String, String?, Double?)] {
+                var filter = OfferFilter()
+                filter.text = text
+                filter.voivodeship = voivodeship.flatMap { Voivodeship(terytCode: $0) }
+                if let kilometres {
+                    filter.near = (warsaw.latitude, warsaw.longitude, "Warszawa")
+                    filter.distanceKilometres = kilometres
+                }
+                let found = try await OfferSearch.search(filter, on: app.db).total
+                #expect(found == expected(text, voivodeship: voivodeship, kilometres: kilometres), "\(text) \(voivodeship ?? "-") \(kilometres ?? 0)")
+                #expect(found > 0 || text == "zwierzeta", "a search that finds nothing proves little: \(text)")
+            }
         }
     }
 }

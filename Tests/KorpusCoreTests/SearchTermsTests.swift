@@ -41,4 +41,13 @@ struct PlaceWordsTests {
         #expect(SearchTerms.document(["Pomoc"] + PlaceWords.words(voivodeship: "14", latitude: 52.2, longitude: 21.0, remote: false))
             .hasPrefix("pomoc woj14 g"))
     }
+
+    @Test func indexedTextJoinsWordsWithPlaces() {
+        let document = SearchTerms.document(["Pomoc seniorom"] + PlaceWords.words(voivodeship: "14", latitude: nil, longitude: nil, remote: true))
+        #expect(document == "pomoc seniorom woj14 zdalnie")
+        #expect(PlaceWords.indexed(document) == "pomoc seniorom woj14 zdalnie woj14qpomoc zdalnieqpomoc woj14qseniorom zdalnieqseniorom")
+        #expect(PlaceWords.indexed("pomoc seniorom") == "pomoc seniorom", "no place, no compounds")
+        #expect(PlaceWords.isPlaceWord("g261x70") && PlaceWords.isPlaceWord("woj02") && PlaceWords.isPlaceWord("zdalnie"))
+        #expect(!PlaceWords.isPlaceWord("gdansk") && !PlaceWords.isPlaceWord("wojna") && !PlaceWords.isPlaceWord("gx"))
+    }
 }

@@ -178,10 +178,75 @@ struct OfferFilter: Sendable {
     }
 }
 
+/// What a list of offers shows of each, read in one query without building the full models.
+struct OfferSummary: Decodable, Sendable {
+    let id: UUID
+    let title: String
+    let description: String
+    let area: String
+    let skills: String
+    let schedule: String
+    let startsOn: String?
+    let endsOn: String?
+    let weeklySlots: String
+    let hoursPerWeek: Int
+    let localityName: String?
+    let voivodeshipCode: String?
+    let latitude: Double?
+    let longitude: Double?
+    let remote: Bool
+    let volunteersNeeded: Int
+    let minimumAge: Int
+    let minorsWelcome: Bool
+    let involvesChildren: Bool
+    let accessible: Bool
+    let recruitmentDeadline: String?
+    let status: String
+    let hiddenReason: String?
+    let organisationId: UUID
+    let organisationName: String
+    let organisationStatus: String
+
+    /// The columns by name, spelled out: converting key names on every row costs more than reading it.
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, area, skills, schedule, status, remote, accessible, latitude, longitude
+        case startsOn = "starts_on", endsOn = "ends_on", weeklySlots = "weekly_slots", hoursPerWeek = "hours_per_week"
+        case localityName = "locality_name", voivodeshipCode = "voivodeship_code", volunteersNeeded = "volunteers_needed"
+        case minimumAge = "minimum_age", minorsWelcome = "minors_welcome", involvesChildren = "involves_children"
+        case recruitmentDeadline = "recruitment_deadline", hiddenReason = "hidden_reason", organisationId = "organisation_id"
+        case organisationName = "organisation_name", organisationStatus = "organisation_status"
+    }
+
+    var skillList: [String] {
+        skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The offers with these ids, in the order of `ids`.
+    static func load(_ ids: [UUID], on db: any Database) async throws -> [OfferSummary] {
+        guard let sql = db as? any SQLDatabase, !ids.isEmpty else { return [] }
+        var list = SQLQueryString("")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { list += ", " }
+            list += "\(bind: id)"
+        }
+        let rows = try await sql.raw("""
+            SELECT o.id, o.title, o.description, o.area, o.skills, o.schedule, o.starts_on, o.ends_on, o.weekly_slots, o.hours_per_week,
+            l.name AS locality_name, o.voivodeship_code, o.latitude, o.longitude, o.remote, o.volunteers_needed, o.minimum_age,
+            o.minors_welcome, o.involves_children, o.accessible, o.recruitment_deadline, o.status, o.hidden_reason,
+            o.organisation_id, g.name AS organisation_name, g.status AS organisation_status
+            FROM offers o JOIN organisations g ON g.id = o.organisation_id LEFT JOIN localities l ON l.id = o.locality_id
+            WHERE o.id IN (
+            """ + list + ")").all()
+        let byID = Dictionary(try rows.map { try $0.decode(model: OfferSummary.self) }.map { ($0.id, $0) },
+                              uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
+    }
+}
+
 /// Searching published offers, on SQLite and PostgreSQL alike.
 enum OfferSearch {
     struct Result {
-        let offers: [Offer]
+        let offers: [OfferSummary]
         let total: Int
         /// Distance from the searched place, by offer, when a place was given.
         let distances: [UUID: Double]
@@ -190,64 +255,64 @@ enum OfferSearch {
     static func search(_ filter: OfferFilter, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
         var prefix: SQLQueryString = ""
-        var from: SQLQueryString = "FROM offers o"
-        var conditions: [SQLQueryString] = ["o.status = \(bind: Offer.Status.published.rawValue)", "o.hidden_reason IS NULL"]
+        var from: SQLQueryString = "FROM \(unsafeRaw: OfferIndex.table) s"
+        var conditions: [SQLQueryString] = []
         var rank: SQLQueryString?
-        // The voivodeship and the cells around the place are words of the index too, so the index returns
-        // only the offers of the region instead of every offer that has the word.
+        // The index joins each stem with the voivodeship and the grid cell of the offer, so words and place
+        // are looked up together; the cells around a place cover remote offers too ("zdalnie").
         let terms = SearchTerms.terms(filter.text)
         let cells = filter.near.flatMap { PlaceWords.cells(aroundLatitude: $0.latitude, longitude: $0.longitude, kilometres: filter.distanceKilometres) }
-        let regionWords = filter.voivodeship.map { [PlaceWords.voivodeship($0.terytCode)] } ?? []
-        if let match = TextIndex.offers.match(terms, all: terms.isEmpty && cells == nil ? [] : regionWords,
-                                              anyOf: cells.map { $0 + [PlaceWords.remote] } ?? [], alias: "o", on: sql) {
+        var places = cells.map { $0 + [PlaceWords.remote] } ?? []
+        if places.isEmpty, !terms.isEmpty, filter.near == nil, let voivodeship = filter.voivodeship {
+            places = [PlaceWords.voivodeship(voivodeship.terytCode)]
+        }
+        if let match = OfferIndex.match(terms: terms, places: places, on: sql) {
             prefix = match.prefix
             from += match.join
             conditions.append(match.condition)
             rank = match.rank
         }
-        if let area = filter.area { conditions.append("o.area = \(bind: area.rawValue)") }
-        if let voivodeship = filter.voivodeship { conditions.append("o.voivodeship_code = \(bind: voivodeship.terytCode)") }
-        if filter.remoteOnly { conditions.append("o.remote = \(bind: true)") }
-        if filter.forMinors { conditions.append("o.minors_welcome = \(bind: true)") }
-        if filter.accessibleOnly { conditions.append("o.accessible = \(bind: true)") }
-        if let from = filter.from { conditions.append("(o.ends_on IS NULL OR o.ends_on >= \(bind: from))") }
-        if let to = filter.to { conditions.append("(o.starts_on IS NULL OR o.starts_on <= \(bind: to))") }
+        if let area = filter.area { conditions.append("s.area = \(bind: area.rawValue)") }
+        if let voivodeship = filter.voivodeship { conditions.append("s.voivodeship_code = \(bind: voivodeship.terytCode)") }
+        if filter.remoteOnly { conditions.append("s.remote = \(bind: true)") }
+        if filter.forMinors { conditions.append("s.minors_welcome = \(bind: true)") }
+        if filter.accessibleOnly { conditions.append("s.accessible = \(bind: true)") }
+        if let from = filter.from { conditions.append("(s.ends_on IS NULL OR s.ends_on >= \(bind: from))") }
+        if let to = filter.to { conditions.append("(s.starts_on IS NULL OR s.starts_on <= \(bind: to))") }
         var distance: SQLQueryString?
         if let near = filter.near {
-            let box = DistanceSQL.within(alias: "o", latitude: near.latitude, longitude: near.longitude, kilometres: filter.distanceKilometres)
-            conditions.append(filter.remoteOnly ? box : "(" + box + " OR o.remote = \(bind: true))")
-            distance = DistanceSQL.squared(alias: "o", latitude: near.latitude, longitude: near.longitude)
+            let box = DistanceSQL.within(alias: "s", latitude: near.latitude, longitude: near.longitude, kilometres: filter.distanceKilometres)
+            conditions.append(filter.remoteOnly ? box : "(" + box + " OR s.remote = \(bind: true))")
+            distance = DistanceSQL.squared(alias: "s", latitude: near.latitude, longitude: near.longitude)
         }
         let whereClause = DistanceSQL.whereClause(conditions)
         var order: SQLQueryString
         switch filter.sort {
-        case .relevance: order = rank.map { $0 + ", o.published_at DESC" } ?? "o.published_at DESC"
-        case .newest: order = "o.published_at DESC"
-        case .nearest: order = (distance ?? "o.published_at") + " ASC"
-        case .deadline: order = "o.recruitment_deadline IS NULL, o.recruitment_deadline ASC"
+        case .relevance: order = rank.map { $0 + ", s.published_at DESC" } ?? "s.published_at DESC"
+        case .newest: order = "s.published_at DESC"
+        case .nearest: order = (distance ?? "s.published_at") + " ASC"
+        case .deadline: order = "s.recruitment_deadline IS NULL, s.recruitment_deadline ASC"
         }
         // One query gives the page and, through a window, the total; a separate count only past the last page.
         let offset = (filter.page - 1) * OfferFilter.pageSize
         let rows = try await sql.raw(
-            prefix + "SELECT o.id AS id, COUNT(*) OVER () AS total " + from + whereClause + " ORDER BY " + order
-                + ", o.id LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: offset)"
+            prefix + "SELECT s.offer_id AS id, COUNT(*) OVER () AS total " + from + whereClause + " ORDER BY " + order
+                + ", s.key LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: offset)"
         ).all()
         var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
         if rows.isEmpty && filter.page > 1 {
             total = try await sql.raw(prefix + "SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
         }
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        guard !ids.isEmpty else { return Result(offers: [], total: total, distances: [:]) }
-        let offers = try await Offer.query(on: db).filter(\.$id ~~ ids).with(\.$organisation).all()
-        let byID = Dictionary(uniqueKeysWithValues: offers.compactMap { offer in offer.id.map { ($0, offer) } })
+        let offers = try await OfferSummary.load(ids, on: db)
         var distances: [UUID: Double] = [:]
         if let near = filter.near {
             for offer in offers {
-                if let id = offer.id, let latitude = offer.latitude, let longitude = offer.longitude {
-                    distances[id] = GeoDistance.kilometres(fromLatitude: near.latitude, longitude: near.longitude, toLatitude: latitude, longitude: longitude)
+                if let latitude = offer.latitude, let longitude = offer.longitude {
+                    distances[offer.id] = GeoDistance.kilometres(fromLatitude: near.latitude, longitude: near.longitude, toLatitude: latitude, longitude: longitude)
                 }
             }
         }
-        return Result(offers: ids.compactMap { byID[$0] }, total: total, distances: distances)
+        return Result(offers: offers, total: total, distances: distances)
     }
 }

@@ -51,24 +51,19 @@ struct OffersController: RouteCollection {
         let searched: Bool
     }
 
-    static func card(_ offer: Offer, distance: Double?, places: [Int: String], _ req: Request) -> Card {
+    static func card(_ offer: OfferSummary, distance: Double?, _ req: Request) -> Card {
         let dates = DateFormat(catalogue: req.catalogue)
         var badges: [String] = []
         if offer.remote { badges.append(req.t("offer.badge.remote")) }
         if offer.minorsWelcome { badges.append(req.t("offer.badge.minors")) }
         if offer.accessible { badges.append(req.t("offer.badge.accessible")) }
         if offer.involvesChildren { badges.append(req.t("offer.badge.children")) }
-        let place = offer.localityID.flatMap { places[$0] }.map { "\($0) · \(req.t("voivodeship.\(offer.voivodeshipCode ?? "")"))" }
-            ?? req.t("offer.badge.remote")
+        let place = offer.localityName.map { "\($0) · \(req.t("voivodeship.\(offer.voivodeshipCode ?? "")"))" } ?? req.t("offer.badge.remote")
         return Card(
-            title: offer.title, href: SitePath.offer(offer.id?.uuidString ?? "").path, organisation: offer.organisation.name,
+            title: offer.title, href: SitePath.offer(offer.id.uuidString).path, organisation: offer.organisationName,
             area: req.t("offer.area.\(offer.area)"), place: place,
             distance: distance.map { req.t("offer.distance", ["km": NumberFormat.decimal($0, fractionDigits: 1, in: req.language)]) },
             schedule: req.t("offer.schedule.\(offer.schedule)"), deadline: offer.recruitmentDeadline.map(dates.longDay), badges: badges)
-    }
-
-    static func placeNames(_ offers: [Offer], on db: any Database) async throws -> [Int: String] {
-        try await LocalityQuery.names(of: offers.compactMap(\.localityID), on: db)
     }
 
     @Sendable
@@ -88,8 +83,7 @@ struct OffersController: RouteCollection {
             return try await req.render("offers/search", title: req.t("offers.title"), page, status: error.status)
         }
         let result = try await OfferSearch.search(filter, on: req.db)
-        let places = try await Self.placeNames(result.offers, on: req.db)
-        let cards = result.offers.map { Self.card($0, distance: $0.id.flatMap { result.distances[$0] }, places: places, req) }
+        let cards = result.offers.map { Self.card($0, distance: result.distances[$0.id], req) }
         func pageLink(_ number: Int) -> String {
             var components = URLComponents()
             components.queryItems = keys.compactMap { key in values[key].flatMap { $0.isEmpty ? nil : URLQueryItem(name: key, value: $0) } }
@@ -322,10 +316,7 @@ struct OffersController: RouteCollection {
                                       form: form, status: .unprocessableEntity)
         }
         if offer.status == Offer.Status.published.rawValue { offer.publishedAt = Date() }
-        try await req.db.transaction { db in
-            try await offer.create(on: db)
-            try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db)
-        }
+        try await offer.create(on: req.db)
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
 
@@ -345,10 +336,7 @@ struct OffersController: RouteCollection {
             return try await formPage(req, heading: req.t("offer.edit"), action: SitePath.editOffer(try offer.requireID().uuidString).path,
                                       form: form, status: .unprocessableEntity)
         }
-        try await req.db.transaction { db in
-            try await offer.save(on: db)
-            try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db)
-        }
+        try await offer.save(on: req.db)
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
 
@@ -400,20 +388,11 @@ struct OffersController: RouteCollection {
         var form = FormState(values: try req.formFields())
         // A field people never see: only a bot fills it in.
         guard form.value("website").isEmpty else { throw LocalizedAbort(.badRequest, key: "error.status.400.detail") }
-        if let block = try await Self.applicationBlock(user, offer, req) { throw block }
-        let key = "apply:\(try user.requireID())"
-        if let wait = try await Throttle.applications.wait(for: key, on: req.db) {
-            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
+        if form.value("message").count > ApplicationFlow.maximumMessage {
+            form.fail("message", req.t("form.error.too_long", ["max": String(ApplicationFlow.maximumMessage)]))
+            return try await offerPage(req, form: form, status: .unprocessableEntity)
         }
-        let message = form.value("message")
-        if message.count > 2000 { form.fail("message", req.t("form.error.too_long", ["max": "2000"])) }
-        guard form.isValid else { return try await offerPage(req, form: form, status: .unprocessableEntity) }
-        try await Throttle.applications.recordFailure(for: key, on: req.db)
-        let volunteerID = try user.requireID()
-        let application = try await req.db.transaction { db in
-            try await OfferApplication.place(volunteer: volunteerID, in: offer, message: message, status: .pending, on: db)
-        }
-        try await Self.notifyCoordinators(of: offer, template: "application_new", volunteer: user.displayName, req)
+        let application = try await ApplicationFlow.apply(user, to: offer, message: form.value("message"), req)
         return req.redirect(to: SitePath.myApplications.path, notice: application.status == "reserve" ? "application_reserve" : "application_sent")
     }
 
@@ -466,37 +445,13 @@ struct OffersController: RouteCollection {
     /// A coordinator accepts, puts on the reserve list or declines (with a reason) an application.
     @Sendable
     func decide(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("applicationID").flatMap(UUID.init(uuidString:)),
-            let application = try await OfferApplication.query(on: req.db).filter(\.$id == id).with(\.$offer).with(\.$volunteer).first(),
-            try await OrganisationMembership.role(of: try user.requireID(), in: application.offer.$organisation.id, on: req.db) != nil
-        else { throw LocalizedAbort(.notFound, key: "application.error.not_found") }
+        let application = try await ApplicationFlow.coordinatedApplication(req)
         let form = FormState(values: try req.formFields())
-        guard let decision = OfferApplication.Status(rawValue: form.value("decision")), [.accepted, .reserve, .declined].contains(decision) else {
+        guard let decision = OfferApplication.Status(rawValue: form.value("decision")) else {
             throw LocalizedAbort(.badRequest, key: "partner.error.decision")
         }
-        guard [OfferApplication.Status.pending.rawValue, OfferApplication.Status.reserve.rawValue, OfferApplication.Status.accepted.rawValue]
-            .contains(application.status), application.status != decision.rawValue
-        else { throw LocalizedAbort(.conflict, key: "application.error.state") }
-        let reason = form.value("reason")
-        if decision == .declined && reason.count < 3 { throw LocalizedAbort(.unprocessableEntity, key: "application.error.reason") }
-        let offer = application.offer
-        let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
-        try await req.db.transaction { db in
-            if decision == .accepted {
-                let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
-                guard accepted < offer.volunteersNeeded else { throw LocalizedAbort(.conflict, key: "application.error.full") }
-            }
-            application.status = decision.rawValue
-            application.reason = decision == .declined ? String(reason.prefix(1000)) : nil
-            application.decidedAt = Date()
-            try await application.save(on: db)
-        }
-        try await req.mailer.send(template: "application_\(decision.rawValue)", to: application.volunteer.email, name: application.volunteer.displayName,
-                                  language: application.volunteer.preferredLanguage, link: SitePath.myApplications.path,
-                                  arguments: ["offer": offer.title, "reason": reason])
-        if freesPlace { try await Self.promoteFromReserve(offer, req) }
-        return req.redirect(to: SitePath.offerApplications(try offer.requireID().uuidString).path, notice: "application_decided")
+        try await ApplicationFlow.decide(application, decision, reason: form.value("reason"), req)
+        return req.redirect(to: SitePath.offerApplications(application.$offer.id.uuidString).path, notice: "application_decided")
     }
 
     /// A place freed goes to the first on the reserve list, who is told.
@@ -574,20 +529,7 @@ struct OffersController: RouteCollection {
 
     @Sendable
     func withdraw(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("applicationID").flatMap(UUID.init(uuidString:)),
-            let application = try await OfferApplication.query(on: req.db).filter(\.$id == id)
-                .filter(\.$volunteer.$id == user.requireID()).with(\.$offer).first()
-        else { throw LocalizedAbort(.notFound, key: "application.error.not_found") }
-        guard OfferApplication.Status.active.map(\.rawValue).contains(application.status) else {
-            throw LocalizedAbort(.conflict, key: "application.error.state")
-        }
-        let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
-        application.status = OfferApplication.Status.withdrawn.rawValue
-        application.decidedAt = Date()
-        try await application.save(on: req.db)
-        try await Self.notifyCoordinators(of: application.offer, template: "application_withdrawn", volunteer: user.displayName, req)
-        if freesPlace { try await Self.promoteFromReserve(application.offer, req) }
+        try await ApplicationFlow.withdraw(try await ApplicationFlow.ownApplication(req), req)
         return req.redirect(to: SitePath.myApplications.path, notice: "application_withdrawn")
     }
 
@@ -626,12 +568,12 @@ struct OffersController: RouteCollection {
         let pageSize: Int
     }
 
-    static func dto(_ offer: Offer, places: [Int: String], distance: Double?) throws -> OfferDTO {
+    static func dto(_ offer: OfferSummary, distance: Double?) -> OfferDTO {
         OfferDTO(
-            id: try offer.requireID(), title: offer.title, description: offer.description, organisation: offer.organisation.name,
-            organisationID: offer.$organisation.id, area: offer.area, skills: offer.skillList, schedule: offer.schedule,
+            id: offer.id, title: offer.title, description: offer.description, organisation: offer.organisationName,
+            organisationID: offer.organisationId, area: offer.area, skills: offer.skillList, schedule: offer.schedule,
             startsOn: offer.startsOn, endsOn: offer.endsOn, weeklySlots: WeeklySlot.list(offer.weeklySlots).map(\.code),
-            hoursPerWeek: offer.hoursPerWeek, locality: offer.localityID.flatMap { places[$0] }, voivodeship: offer.voivodeshipCode,
+            hoursPerWeek: offer.hoursPerWeek, locality: offer.localityName, voivodeship: offer.voivodeshipCode,
             remote: offer.remote, volunteersNeeded: offer.volunteersNeeded, minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome,
             involvesChildren: offer.involvesChildren, accessible: offer.accessible, recruitmentDeadline: offer.recruitmentDeadline,
             status: offer.status, distanceKm: distance.map { ($0 * 10).rounded() / 10 })
@@ -641,18 +583,17 @@ struct OffersController: RouteCollection {
     func apiSearch(req: Request) async throws -> OfferList {
         let filter = try await OfferFilter.parse(req, api: true)
         let result = try await OfferSearch.search(filter, on: req.db)
-        let places = try await Self.placeNames(result.offers, on: req.db)
-        return OfferList(items: try result.offers.map { try Self.dto($0, places: places, distance: $0.id.flatMap { result.distances[$0] }) },
+        return OfferList(items: result.offers.map { Self.dto($0, distance: result.distances[$0.id]) },
                          total: result.total, page: filter.page, pageSize: OfferFilter.pageSize)
     }
 
     @Sendable
     func apiOffer(req: Request) async throws -> OfferDTO {
         guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
-            let offer = try await Offer.query(on: req.db).filter(\.$id == id).with(\.$organisation).first(),
-            offer.status != Offer.Status.draft.rawValue, offer.hiddenReason == nil, offer.organisation.isVerified
+            let offer = try await OfferSummary.load([id], on: req.db).first,
+            offer.status != Offer.Status.draft.rawValue, offer.hiddenReason == nil, offer.organisationStatus == Organisation.Status.verified.rawValue
         else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
-        return try Self.dto(offer, places: try await Self.placeNames([offer], on: req.db), distance: nil)
+        return Self.dto(offer, distance: nil)
     }
 }
 

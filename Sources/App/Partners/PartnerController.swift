@@ -161,7 +161,10 @@ struct PartnerController: RouteCollection {
         }
         organisation.verifiedBy = try req.requireUser().requireID()
         organisation.verifiedAt = Date()
-        try await organisation.save(on: req.db)
+        try await req.db.transaction { db in
+            try await organisation.save(on: db)
+            try await OfferIndex.refresh(organisation: id, on: db)
+        }
         await req.audit(action, subject: "organisation:\(id)", details: reason)
         let representatives = try await OrganisationMembership.query(on: req.db).filter(\.$organisation.$id == id)
             .filter(\.$role == OrganisationMembership.Role.representative.rawValue).with(\.$user).all()

@@ -175,7 +175,7 @@ struct DemoOffers {
         for chunk in stride(from: 0, to: created.count, by: 100) {
             let slice = Array(created[chunk..<min(chunk + 100, created.count)])
             try await slice.create(on: db)
-            for offer in slice { try await TextIndex.offers.update(id: try offer.requireID(), text: offer.searchText, on: db) }
+            try await OfferIndex.refresh(try slice.map { (try $0.requireID(), $0.searchText) }, on: db)
         }
         try await applications(to: created)
         try await helpOffers()

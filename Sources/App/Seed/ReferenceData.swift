@@ -74,7 +74,7 @@ struct ReferenceData {
         var offerIDs: [UUID] = []
         offerIDs.reserveCapacity(size.offers)
         rows = []
-        var texts: [[any Encodable & Sendable]] = []
+        var texts: [(id: UUID, text: String)] = []
         let catalogue = try Catalogue.bundled(.pl)
         for index in 0..<size.offers {
             let id = UUID()
@@ -100,7 +100,7 @@ struct ReferenceData {
                 false, "polski", template.accessible, Optional<String>.none, status, Optional<String>.none, searchText,
             ]
             rows.append(row)
-            texts.append([id, searchText])
+            texts.append((id, searchText))
         }
         try await insert(table: "offers", columns: [
             "id", "created_at", "published_at", "organisation_id", "created_by", "title", "description", "area", "skills", "schedule",
@@ -108,9 +108,8 @@ struct ReferenceData {
             "remote", "volunteers_needed", "minimum_age", "minors_welcome", "involves_children", "provides_training", "provides_insurance",
             "provides_reimbursement", "languages", "accessible", "recruitment_deadline", "status", "hidden_reason", "search_text",
         ], rows: rows)
-        if !TextIndex.isPostgres(sql) {
-            try await insert(table: TextIndex.offers.ftsTable, columns: ["row_id", "body"], rows: texts)
-        }
+        let entries = texts
+        try await db.transaction { try await OfferIndex.refresh(entries, on: $0) }
 
         // Applications in every state.
         rows = []

@@ -158,6 +158,34 @@ public enum PlaceWords {
         return (latFrom...latTo).flatMap { lat in (lonFrom...lonTo).map { "g\(lat)x\($0)" } }
     }
 
+    /// A place word joined with a word ("g261x70qseniorom"): one word of the index that means "this word, in
+    /// this place", so a search by words and place reads a few short lists instead of intersecting long ones.
+    /// A search looks the compounds up by prefix (place, "q", stem), exactly as it looks plain words up.
+    public static func compound(_ place: String, _ word: String) -> String { place + "q" + word }
+
+    /// Whether a word of an indexed document is a place word rather than a word of its text.
+    public static func isPlaceWord(_ word: Substring) -> Bool {
+        if word == remote { return true }
+        if word.hasPrefix("woj") { return word.count > 3 && word.dropFirst(3).allSatisfy(\.isNumber) }
+        guard word.first == "g", let x = word.firstIndex(of: "x") else { return false }
+        let latitude = word[word.index(after: word.startIndex)..<x], longitude = word[word.index(after: x)...]
+        return !latitude.isEmpty && !longitude.isEmpty && latitude.allSatisfy(\.isNumber) && longitude.allSatisfy(\.isNumber)
+    }
+
+    /// The text a search index holds for a document made by `SearchTerms.document`: its words, then each
+    /// distinct word of its text joined with each of its place words.
+    public static func indexed(_ document: String) -> String {
+        let words = document.split(separator: " ")
+        let places = words.filter(isPlaceWord)
+        guard !places.isEmpty else { return document }
+        var seen = Set<Substring>()
+        var result = document
+        for word in words where !isPlaceWord(word) && seen.insert(word).inserted {
+            for place in places { result += " " + compound(String(place), String(word)) }
+        }
+        return result
+    }
+
     /// The place words of an offer or an offer of help.
     public static func words(voivodeship: String?, latitude: Double?, longitude: Double?, remote: Bool) -> [String] {
         var words: [String] = []
