@@ -74,6 +74,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminController())
     try app.register(collection: APIController())
     try app.register(collection: OffersController())
+    try app.register(collection: OffersAPIController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

@@ -83,6 +83,16 @@ struct OffersTests {
             #expect(try await Mailbox(app).messages(to: "bartek@example.org").contains { $0.template == "application_promoted" })
             let mine = try await second.get("/moje-zgloszenia")
             #expect(mine.body.string.contains("przyjęte"))
+            // Both sides filter their lists.
+            #expect(try await first.get("/moje-zgloszenia?stan=withdrawn").body.string.contains("Spacery z seniorami"))
+            #expect(!(try await first.get("/moje-zgloszenia?stan=accepted").body.string.contains("Spacery z seniorami")))
+            #expect(try await first.get("/moje-zgloszenia?stan=nonsense").status == .badRequest)
+            let all = try await coordinator.get("/organizacje/\(organisation)/zgloszenia").body.string
+            #expect(all.contains("Ala Pierwsza") && all.contains("Bartek Drugi"))
+            let accepted = try await coordinator.get("/organizacje/\(organisation)/zgloszenia?stan=accepted&oferta=\(offerID)").body.string
+            #expect(accepted.contains("Bartek Drugi") && !accepted.contains("Ala Pierwsza"))
+            #expect(try await coordinator.get("/organizacje/\(organisation)/zgloszenia?oferta=\(UUID())").status == .notFound)
+            #expect(try await second.get("/organizacje/\(organisation)/zgloszenia").status == .notFound, "only its coordinators")
         }
     }
 
@@ -199,7 +209,7 @@ struct OffersTests {
             _ = try await DemoContent.seed(on: app.db, administratorEmail: "admin@example.org", passwordHasher: app.password)
             let response = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=seniorow&voivodeship=22&locality=gdansk&distance=25")
             #expect(response.status == .ok)
-            let list = try JSONDecoder().decode(OffersController.OfferList.self, from: Data(response.body.string.utf8))
+            let list = try JSONDecoder().decode(OffersAPIController.OfferList.self, from: Data(response.body.string.utf8))
             #expect(list.total > 0)
             #expect(list.items.allSatisfy { $0.voivodeship == "22" && $0.status == "published" })
             #expect(list.items.allSatisfy { $0.remote || ($0.distanceKm ?? 999) <= 25.5 })
@@ -211,12 +221,114 @@ struct OffersTests {
             let offers = try await Offer.query(on: app.db).all()
             #expect(offers.count >= 200)
             #expect(Set(offers.compactMap(\.voivodeshipCode)).count == 16)
+            #expect(Set(offers.map(\.area)) == Set(OfferArea.allCases.map(\.rawValue)))
             #expect(Set(try await OfferApplication.query(on: app.db).all().map(\.status)) == Set(OfferApplication.Status.allCases.map(\.rawValue)))
             // Paging.
             let second = try await app.testing().sendRequest(.GET, "/api/v1/offers?page=2")
-            let page2 = try JSONDecoder().decode(OffersController.OfferList.self, from: Data(second.body.string.utf8))
+            let page2 = try JSONDecoder().decode(OffersAPIController.OfferList.self, from: Data(second.body.string.utf8))
             #expect(page2.page == 2)
             #expect(page2.items.count == 20)
+        }
+    }
+}
+
+/// A client of the JSON API with a bearer token.
+struct APIClient {
+    let app: Application
+    let token: String?
+
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: HTTPMediaType = .json) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+        if json != nil { headers.contentType = contentType }
+        headers.add(name: .acceptLanguage, value: "pl")
+        return try await app.testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: TestingHTTPResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: Data(response.body.string.utf8))
+    }
+}
+
+@Suite("SOW over the API")
+struct OffersAPITests {
+    static var offerJSON: String { """
+        {"title": "Korepetycje z matematyki w Gdańsku", "description": "Pomagasz uczniom szkoły podstawowej odrobić lekcje i zrozumieć ułamki.",
+         "area": "education", "skills": ["matematyka", "cierpliwość"], "schedule": "regular", "weekly_slots": ["wed-afternoon"],
+         "hours_per_week": 2, "locality": "gdansk", "address": "ul. Szkolna 3", "volunteers_needed": 1, "minimum_age": 16,
+         "minors_welcome": true, "languages": "polski", "publish": true, "starts_on": "\(OfferDates.today())", "ends_on": "2099-12-31"}
+        """ }
+
+    @Test func coordinatorsWriteOffersAndBothSidesMoveApplications() async throws {
+        try await withKorpus { app in
+            // setup: a coordinator, another organisation's coordinator, two volunteers, each with a token
+            let (coordinatorBrowser, organisation) = try await OffersTests().verifiedOrganisation(app)
+            let coordinator = APIClient(app: app, token: try await coordinatorBrowser.accessToken())
+            let (otherBrowser, _) = try await OffersTests().verifiedOrganisation(app, email: "inny@example.org", name: "Stowarzyszenie Inne")
+            let other = APIClient(app: app, token: try await otherBrowser.accessToken())
+            var volunteers: [APIClient] = []
+            for (name, email) in [("Ala Nowak", "ala@example.org"), ("Bartek Lis", "bartek@example.org")] {
+                let browser = TestBrowser(app)
+                try await browser.registerAndVerify(name: name, email: email)
+                volunteers.append(APIClient(app: app, token: try await browser.accessToken()))
+            }
+            // act: the coordinator writes and publishes an offer
+            let created = try await coordinator.send(.POST, "/api/v1/organisations/\(organisation)/offers", json: Self.offerJSON)
+            #expect(created.status == .created, "\(created.body.string)")
+            let offer = try coordinator.decode(OffersAPIController.OfferDTO.self, created)
+            #expect(created.headers.first(name: .location) == "/api/v1/offers/\(offer.id)")
+            #expect(offer.status == "published" && offer.weeklySlots == ["wed-afternoon"] && offer.skills == ["matematyka", "cierpliwość"])
+            #expect(offer.locality == "Gdańsk")
+            // bad input changes nothing and says which field is wrong, in Polish
+            let short = try await coordinator.send(.POST, "/api/v1/organisations/\(organisation)/offers",
+                                                   json: Self.offerJSON.replacingOccurrences(of: "Korepetycje z matematyki w Gdańsku", with: "Abc"))
+            #expect(short.status == .unprocessableEntity)
+            let problem = try coordinator.decode(ProblemDocument.self, short)
+            #expect(problem.errors?["title"] != nil)
+            #expect(problem.detail.contains("pola"))
+            #expect(try await coordinator.send(.POST, "/api/v1/organisations/\(organisation)/offers", json: "{\"title\": ").status == .badRequest)
+            #expect(try await coordinator.send(.POST, "/api/v1/organisations/\(organisation)/offers", json: "title=x", contentType: .urlEncodedForm).status == .unsupportedMediaType)
+            #expect(try await other.send(.POST, "/api/v1/organisations/\(organisation)/offers", json: Self.offerJSON).status == .notFound)
+            #expect(try await APIClient(app: app, token: nil).send(.POST, "/api/v1/organisations/\(organisation)/offers", json: Self.offerJSON).status == .unauthorized)
+            #expect(try await Offer.query(on: app.db).count() == 1)
+            // update: only its own coordinators
+            let changed = Self.offerJSON.replacingOccurrences(of: "Korepetycje z matematyki", with: "Korepetycje z fizyki")
+            #expect(try await other.send(.PUT, "/api/v1/offers/\(offer.id)", json: changed).status == .notFound)
+            let updated = try await coordinator.send(.PUT, "/api/v1/offers/\(offer.id)", json: changed)
+            #expect(updated.status == .ok)
+            #expect(try coordinator.decode(OffersAPIController.OfferDTO.self, updated).title == "Korepetycje z fizyki w Gdańsku")
+            #expect(try await APIClient(app: app, token: nil).send(.GET, "/api/v1/offers?q=fizyki").body.string.contains(offer.id.uuidString))
+            // applications: the second volunteer lands on the reserve list once the first is accepted
+            let first = try await volunteers[0].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: #"{"message": "Lubię matematykę."}"#)
+            #expect(first.status == .created)
+            let firstID = try volunteers[0].decode(OffersAPIController.ApplicationDTO.self, first).id
+            #expect(try await volunteers[0].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: "{}").status == .conflict, "twice")
+            let accepted = try await coordinator.send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "accepted"}"#)
+            #expect(try coordinator.decode(OffersAPIController.ApplicationDTO.self, accepted).status == "accepted")
+            let second = try await volunteers[1].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: "{}")
+            let secondApplication = try volunteers[1].decode(OffersAPIController.ApplicationDTO.self, second)
+            #expect(secondApplication.status == "reserve")
+            #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "accepted"}"#).status == .conflict, "no place left")
+            #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "declined"}"#).status == .unprocessableEntity, "a reason is needed")
+            #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "maybe"}"#).status == .badRequest)
+            #expect(try await volunteers[1].send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "withdrawn"}"#).status == .notFound, "not hers")
+            #expect(try await other.send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "declined", "reason": "Nie"}"#).status == .notFound)
+            #expect(try await volunteers[1].send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "accepted"}"#).status == .notFound, "volunteers do not decide")
+            // the first withdraws: the second moves up
+            let withdrawn = try await volunteers[0].send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "withdrawn"}"#)
+            #expect(try volunteers[0].decode(OffersAPIController.ApplicationDTO.self, withdrawn).status == "withdrawn")
+            let mine = try volunteers[1].decode(OffersAPIController.ApplicationList.self, try await volunteers[1].send(.GET, "/api/v1/applications"))
+            #expect(mine.items.map(\.status) == ["accepted"])
+            #expect(mine.items.first?.volunteerEmail == nil)
+            #expect(try await volunteers[1].send(.GET, "/api/v1/applications?status=nonsense").status == .badRequest)
+            let list = try coordinator.decode(OffersAPIController.ApplicationList.self,
+                                              try await coordinator.send(.GET, "/api/v1/offers/\(offer.id)/applications?status=accepted"))
+            #expect(list.items.map(\.volunteerEmail) == ["bartek@example.org"])
+            #expect(try await other.send(.GET, "/api/v1/offers/\(offer.id)/applications").status == .notFound)
+            #expect(try await Mailbox(app).messages(to: "bartek@example.org").contains { $0.template == "application_promoted" })
         }
     }
 }
@@ -298,6 +410,7 @@ struct OfferModerationTests {
             let offer = try #require(try await Offer.query(on: app.db).join(Organisation.self, on: \Offer.$organisation.$id == \Organisation.$id)
                 .filter(Organisation.self, \.$name == "Fundacja Pomocna Dłoń").filter(\.$status == "published").first())
             let offerID = try offer.requireID()
+            let query = TestBrowser.encode(offer.title + " pomocna dłoń")
             let outsider = TestBrowser(app)
             _ = try await outsider.signIn("operator.malopolskie@demo.korpus.local")
             #expect(try await outsider.post("/oferty/\(offerID)/ukrycie", ["reason": "Spam w treści oferty"]).status == .forbidden)
@@ -306,18 +419,18 @@ struct OfferModerationTests {
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": ""]).status == .unprocessableEntity)
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["reason": "Oferta wymaga opłaty od wolontariuszy."]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .notFound, "hidden from the public")
-            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString)))
+            #expect(!(try await TestBrowser(app).get("/oferty?q=\(query)").body.string.contains(offerID.uuidString)))
             #expect(try await local.get("/oferty/\(offerID)").body.string.contains("Oferta wymaga opłaty"))
             #expect(try await Mailbox(app).messages(to: "ewa.nowicka@demo.korpus.local").contains { $0.template == "offer_hidden" })
             #expect(try await local.post("/oferty/\(offerID)/ukrycie", ["action": "show"]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/oferty/\(offerID)").status == .ok)
-            #expect(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString), "found again once shown")
+            #expect(try await TestBrowser(app).get("/oferty?q=\(query)").body.string.contains(offerID.uuidString), "found again once shown")
             // A suspended organisation's offers leave the search, and come back when it is verified again.
             let organisationID = offer.$organisation.id
             #expect(try await local.post("/partner/organizacje/\(organisationID)/weryfikacja", ["decision": "suspend", "reason": "Pobieranie opłat od wolontariuszy."]).status == .seeOther)
-            #expect(!(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString)))
+            #expect(!(try await TestBrowser(app).get("/oferty?q=\(query)").body.string.contains(offerID.uuidString)))
             #expect(try await local.post("/partner/organizacje/\(organisationID)/weryfikacja", ["decision": "verify"]).status == .seeOther)
-            #expect(try await TestBrowser(app).get("/oferty?q=spacery+pomocna+dlon").body.string.contains(offerID.uuidString))
+            #expect(try await TestBrowser(app).get("/oferty?q=\(query)").body.string.contains(offerID.uuidString))
             // Suspending: someone in the area, not outside it.
             let spammer = TestBrowser(app)
             _ = try await spammer.signIn("anna.kowalska@demo.korpus.local")

@@ -25,6 +25,13 @@ final class TestBrowser: @unchecked Sendable {
         try await send(.GET, path, headers: extra, body: nil)
     }
 
+    /// A new personal access token for the API, made on the account page.
+    func accessToken() async throws -> String {
+        let html = try await post("/konto/tokeny", ["token_name": "Test"]).body.string
+        let start = try #require(html.range(of: "<code id=\"new-token\">"))
+        return String(html[start.upperBound...].prefix(43))
+    }
+
     /// Posts a form; the CSRF token is added unless `csrf` is false (to test the refusal).
     @discardableResult
     func post(_ path: String, _ fields: [String: String], csrf includeToken: Bool = true) async throws -> TestingHTTPResponse {

@@ -21,6 +21,16 @@ enum OpenAPIDocument {
         ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
     }
 
+    static func path(_ name: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+    }
+
+    static func body(_ schema: [String: Any]) -> [String: Any] {
+        ["required": true, "content": ["application/json": ["schema": schema]]]
+    }
+
+    static var applicationStatus: [String: Any] { ["type": "string", "enum": OfferApplication.Status.allCases.map(\.rawValue)] }
+
     nonisolated(unsafe) static let document: [String: Any] = [
         "openapi": "3.1.0",
         "info": [
@@ -78,14 +88,64 @@ enum OpenAPIDocument {
                 ],
                 "responses": ["200": ok(["$ref": "#/components/schemas/OfferList"]), "400": problem("Bad parameters")],
             ]],
-            "/api/v1/offers/{offerID}": ["get": [
-                "summary": "One offer", "operationId": "getOffer",
-                "parameters": [["name": "offerID", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]],
-                "responses": ["200": ok(["$ref": "#/components/schemas/Offer"]), "404": problem("No such public offer")],
+            "/api/v1/offers/{offerID}": [
+                "get": [
+                    "summary": "One offer", "operationId": "getOffer",
+                    "parameters": [path("offerID")],
+                    "responses": ["200": ok(["$ref": "#/components/schemas/Offer"]), "404": problem("No such public offer")],
+                ],
+                "put": [
+                    "summary": "Change an offer (a coordinator of its organisation); every field is sent, as when creating it", "operationId": "updateOffer",
+                    "security": [["bearerAuth": []]], "parameters": [path("offerID")],
+                    "requestBody": body(["$ref": "#/components/schemas/OfferInput"]),
+                    "responses": ["200": ok(["$ref": "#/components/schemas/Offer"]), "401": problem("No valid token"),
+                                  "404": problem("No such offer of an organisation of yours"), "415": problem("Not JSON"),
+                                  "422": problem("Fields refused; errors holds a message per field")],
+                ],
+            ],
+            "/api/v1/organisations/{organisationID}/offers": ["post": [
+                "summary": "Write an offer for a verified organisation you coordinate; published at once when publish is true", "operationId": "createOffer",
+                "security": [["bearerAuth": []]], "parameters": [path("organisationID")],
+                "requestBody": body(["$ref": "#/components/schemas/OfferInput"]),
+                "responses": ["201": ok(["$ref": "#/components/schemas/Offer"], "Created; Location names the offer"), "401": problem("No valid token"),
+                              "403": problem("The organisation is not verified"), "404": problem("No such organisation of yours"),
+                              "415": problem("Not JSON"), "422": problem("Fields refused; errors holds a message per field")],
+            ]],
+            "/api/v1/offers/{offerID}/applications": [
+                "get": [
+                    "summary": "Applications to an offer (its coordinators)", "operationId": "listOfferApplications",
+                    "security": [["bearerAuth": []]], "parameters": [path("offerID"), query("status", "Only applications in this state", applicationStatus)],
+                    "responses": ["200": ok(["$ref": "#/components/schemas/ApplicationList"]), "401": problem("No valid token"),
+                                  "404": problem("No such offer of an organisation of yours")],
+                ],
+                "post": [
+                    "summary": "Apply to an offer; lands on the reserve list when its places are taken", "operationId": "apply",
+                    "security": [["bearerAuth": []]], "parameters": [path("offerID")],
+                    "requestBody": body(["type": "object", "properties": ["message": ["type": "string", "maxLength": 2000]]]),
+                    "responses": ["201": ok(["$ref": "#/components/schemas/Application"], "Created"), "401": problem("No valid token"),
+                                  "403": problem("Too young, or a minor without the guardian's consent"), "404": problem("No such public offer"),
+                                  "409": problem("Applied already, or recruitment is closed"), "429": problem("Too many applications")],
+                ],
+            ],
+            "/api/v1/applications": ["get": [
+                "summary": "Your applications, newest first", "operationId": "listMyApplications",
+                "security": [["bearerAuth": []]], "parameters": [query("status", "Only applications in this state", applicationStatus)],
+                "responses": ["200": ok(["$ref": "#/components/schemas/ApplicationList"]), "401": problem("No valid token")],
+            ]],
+            "/api/v1/applications/{applicationID}/state": ["post": [
+                "summary": "Change an application: withdrawn (its volunteer); accepted, reserve or declined with a reason (the offer's coordinators)",
+                "operationId": "changeApplication", "security": [["bearerAuth": []]], "parameters": [path("applicationID")],
+                "requestBody": body(["type": "object", "required": ["status"], "properties": [
+                    "status": ["type": "string", "enum": ["accepted", "reserve", "declined", "withdrawn"]],
+                    "reason": ["type": "string", "maxLength": 1000, "description": "Required when declining"],
+                ]]),
+                "responses": ["200": ok(["$ref": "#/components/schemas/Application"]), "401": problem("No valid token"),
+                              "404": problem("No such application of yours or of your offers"), "409": problem("Not possible in its state, or no place left"),
+                              "422": problem("A reason is needed")],
             ]],
             "/api/v1/organisations/{organisationID}": ["get": [
                 "summary": "One verified organisation", "operationId": "getOrganisation",
-                "parameters": [["name": "organisationID", "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]],
+                "parameters": [path("organisationID")],
                 "responses": ["200": ok(["$ref": "#/components/schemas/Organisation"]), "404": problem("No such verified organisation")],
             ]],
         ],
@@ -94,6 +154,31 @@ enum OpenAPIDocument {
             "schemas": [
                 "Problem": ["type": "object", "required": ["type", "title", "status", "detail"], "properties": [
                     "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"], "detail": ["type": "string"],
+                    "errors": ["type": "object", "additionalProperties": ["type": "string"], "description": "A message per refused field"],
+                ]],
+                "OfferInput": ["type": "object", "required": ["title", "description", "area", "schedule", "hours_per_week", "volunteers_needed", "minimum_age"],
+                               "description": "The fields of the offer form. Booleans not sent count as false.", "properties": [
+                    "title": ["type": "string", "minLength": 5, "maxLength": 150], "description": ["type": "string", "minLength": 30],
+                    "area": ["type": "string", "enum": OfferArea.allCases.map(\.rawValue)],
+                    "skills": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+                    "schedule": ["type": "string", "enum": OfferSchedule.allCases.map(\.rawValue)],
+                    "starts_on": ["type": "string", "format": "date"], "ends_on": ["type": "string", "format": "date"],
+                    "weekly_slots": ["type": "array", "items": ["type": "string", "enum": WeeklySlot.all.map(\.code)], "description": "Required for regular work"],
+                    "hours_per_week": ["type": "integer"], "locality": ["type": "string", "description": "Name of the locality; not needed when remote"],
+                    "address": ["type": "string"], "remote": ["type": "boolean"], "volunteers_needed": ["type": "integer"],
+                    "minimum_age": ["type": "integer"], "minors_welcome": ["type": "boolean"], "involves_children": ["type": "boolean"],
+                    "provides_training": ["type": "boolean"], "provides_insurance": ["type": "boolean"], "provides_reimbursement": ["type": "boolean"],
+                    "languages": ["type": "string"], "accessible": ["type": "boolean"],
+                    "recruitment_deadline": ["type": "string", "format": "date"], "publish": ["type": "boolean", "description": "Publish now (else a draft)"],
+                ]],
+                "Application": ["type": "object", "required": ["id", "offerID", "offerTitle", "volunteerName", "message", "status", "createdAt"], "properties": [
+                    "id": ["type": "string", "format": "uuid"], "offerID": ["type": "string", "format": "uuid"], "offerTitle": ["type": "string"],
+                    "volunteerName": ["type": "string"], "volunteerEmail": ["type": ["string", "null"], "description": "Only for the offer's coordinators"],
+                    "message": ["type": "string"], "status": applicationStatus, "reason": ["type": ["string", "null"]],
+                    "createdAt": ["type": "string", "format": "date-time"], "decidedAt": ["type": ["string", "null"], "format": "date-time"],
+                ]],
+                "ApplicationList": ["type": "object", "required": ["items", "total"], "properties": [
+                    "items": ["type": "array", "items": ["$ref": "#/components/schemas/Application"]], "total": ["type": "integer"],
                 ]],
                 "Voivodeship": ["type": "object", "required": ["code", "name"], "properties": [
                     "code": ["type": "string"], "name": ["type": "string"],

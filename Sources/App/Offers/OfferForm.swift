@@ -102,6 +102,27 @@ enum OfferForm {
         return true
     }
 
+    /// A new offer of `organisation` from the form, saved (published when the form says so), or nil with
+    /// the form's problems.
+    static func create(_ form: inout FormState, in organisation: Organisation, _ req: Request) async throws -> Offer? {
+        let offer = Offer()
+        offer.$organisation.id = try organisation.requireID()
+        offer.createdBy = try req.requireUser().requireID()
+        offer.createdAt = Date()
+        offer.status = form.isChecked("publish") ? Offer.Status.published.rawValue : Offer.Status.draft.rawValue
+        guard try await apply(&form, to: offer, organisation: organisation, req) else { return nil }
+        if offer.status == Offer.Status.published.rawValue { offer.publishedAt = Date() }
+        try await offer.create(on: req.db)
+        return offer
+    }
+
+    /// Saves the form into an existing offer (its organisation loaded), or says false with the form's problems.
+    static func update(_ form: inout FormState, _ offer: Offer, _ req: Request) async throws -> Bool {
+        guard try await apply(&form, to: offer, organisation: offer.organisation, req) else { return false }
+        try await offer.save(on: req.db)
+        return true
+    }
+
     /// The form's values for an existing offer, to edit it.
     static func values(of offer: Offer, locality: String) -> [String: String] {
         var values: [String: String] = [

@@ -8,8 +8,6 @@ struct OffersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.offers.components, use: search).publicAccess()
         routes.get(SitePath.offer("").components, use: show).publicAccess()
-        routes.get(APIPath.offers.components, use: apiSearch).publicAccess()
-        routes.get(APIPath.offer("").components, use: apiOffer).publicAccess()
         let signedIn = routes.grouped(SignedInGuard())
         signedIn.get(SitePath.organisationOffers("").components, use: organisationOffers)
         signedIn.get(SitePath.newOffer("").components, use: newOffer)
@@ -19,6 +17,7 @@ struct OffersController: RouteCollection {
         signedIn.post(SitePath.offerState("").components, use: changeState)
         signedIn.post(SitePath.apply("").components, use: apply)
         signedIn.get(SitePath.offerApplications("").components, use: applications)
+        signedIn.get(SitePath.organisationApplications("").components, use: organisationApplications)
         signedIn.post(SitePath.decideApplication("").components, use: decide)
         signedIn.get(SitePath.myApplications.components, use: myApplications)
         signedIn.post(SitePath.withdrawApplication("").components, use: withdraw)
@@ -242,6 +241,7 @@ struct OffersController: RouteCollection {
         let organisation: String
         let verified: Bool
         let newHref: String
+        let applicationsHref: String
         let offers: [OfferRow]
     }
 
@@ -260,7 +260,8 @@ struct OffersController: RouteCollection {
                                  applicationsHref: SitePath.offerApplications(offerID.uuidString).path, applications: count))
         }
         return try await req.render("offers/organisation", title: req.t("offers.of_organisation"), OrganisationOffers(
-            organisation: organisation.name, verified: organisation.isVerified, newHref: SitePath.newOffer(id.uuidString).path, offers: rows))
+            organisation: organisation.name, verified: organisation.isVerified, newHref: SitePath.newOffer(id.uuidString).path,
+            applicationsHref: SitePath.organisationApplications(id.uuidString).path, offers: rows))
     }
 
     struct FormPage: Encodable {
@@ -306,17 +307,10 @@ struct OffersController: RouteCollection {
         let organisation = try await Self.coordinatedOrganisation(req)
         guard organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "offer.error.unverified") }
         var form = FormState(values: try req.formFields(), labelKeys: OfferForm.labels)
-        let offer = Offer()
-        offer.$organisation.id = try organisation.requireID()
-        offer.createdBy = try req.requireUser().requireID()
-        offer.createdAt = Date()
-        offer.status = form.value("publish") == "on" ? Offer.Status.published.rawValue : Offer.Status.draft.rawValue
-        guard try await OfferForm.apply(&form, to: offer, organisation: organisation, req) else {
+        guard let offer = try await OfferForm.create(&form, in: organisation, req) else {
             return try await formPage(req, heading: req.t("offer.new"), action: SitePath.newOffer(try organisation.requireID().uuidString).path,
                                       form: form, status: .unprocessableEntity)
         }
-        if offer.status == Offer.Status.published.rawValue { offer.publishedAt = Date() }
-        try await offer.create(on: req.db)
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
 
@@ -332,11 +326,10 @@ struct OffersController: RouteCollection {
     func updateOffer(req: Request) async throws -> Response {
         let offer = try await Self.coordinatedOffer(req)
         var form = FormState(values: try req.formFields(), labelKeys: OfferForm.labels)
-        guard try await OfferForm.apply(&form, to: offer, organisation: offer.organisation, req) else {
+        guard try await OfferForm.update(&form, offer, req) else {
             return try await formPage(req, heading: req.t("offer.edit"), action: SitePath.editOffer(try offer.requireID().uuidString).path,
                                       form: form, status: .unprocessableEntity)
         }
-        try await offer.save(on: req.db)
         return req.redirect(to: SitePath.offer(try offer.requireID().uuidString).path, notice: "offer_saved")
     }
 
@@ -400,6 +393,8 @@ struct OffersController: RouteCollection {
         let volunteer: String
         let email: String
         let age: String
+        let offer: String
+        let offerHref: String
         let message: String
         let status: String
         let statusCode: String
@@ -410,36 +405,75 @@ struct OffersController: RouteCollection {
     }
 
     struct ApplicationsPage: Encodable {
-        let title: String
-        let offerHref: String
-        let places: String
+        let heading: String
+        /// For one offer: its page and how many places are taken.
+        let offerHref: String?
+        let places: String?
+        /// For a whole organisation: the offers to filter by.
+        let offers: [LocalitiesController.Option]
         let rows: [ApplicationRow]
-        let filter: String
         let statuses: [LocalitiesController.Option]
+    }
+
+    /// The `stan` filter of a list of applications, if any; an unknown state is refused.
+    static func statusFilter(_ req: Request) throws -> OfferApplication.Status? {
+        guard let value = try? req.query.get(String.self, at: "stan"), !value.isEmpty else { return nil }
+        guard let status = OfferApplication.Status(rawValue: value) else { throw LocalizedAbort(.badRequest, key: "api.error.status") }
+        return status
+    }
+
+    static func statusOptions(_ selected: OfferApplication.Status?, _ req: Request) -> [LocalitiesController.Option] {
+        OfferApplication.Status.allCases.map { .init(code: $0.rawValue, name: req.t("application.status.\($0.rawValue)"), selected: $0 == selected) }
+    }
+
+    static func rows(_ applications: [OfferApplication], _ req: Request) -> [ApplicationRow] {
+        let dates = DateFormat(catalogue: req.catalogue)
+        return applications.map {
+            ApplicationRow(volunteer: $0.volunteer.displayName, email: $0.volunteer.email,
+                           age: $0.volunteer.age().map { req.catalogue.plural("unit.years", count: $0) } ?? "",
+                           offer: $0.offer.title, offerHref: SitePath.offer($0.$offer.id.uuidString).path,
+                           message: $0.message, status: req.t("application.status.\($0.status)"), statusCode: $0.status,
+                           created: dates.shortDateTime($0.createdAt), action: SitePath.decideApplication($0.id?.uuidString ?? "").path,
+                           reason: $0.reason, threadHref: SitePath.applicationThread($0.id?.uuidString ?? "").path)
+        }
     }
 
     @Sendable
     func applications(req: Request) async throws -> View {
         let offer = try await Self.coordinatedOffer(req)
         let id = try offer.requireID()
-        let filter = (try? req.query.get(String.self, at: "stan")) ?? ""
-        let query = OfferApplication.query(on: req.db).filter(\.$offer.$id == id).with(\.$volunteer).sort(\.$createdAt)
-        if let status = OfferApplication.Status(rawValue: filter) { query.filter(\.$status == status.rawValue) }
+        let status = try Self.statusFilter(req)
+        let query = OfferApplication.query(on: req.db).filter(\.$offer.$id == id).with(\.$offer).with(\.$volunteer).sort(\.$createdAt)
+        if let status { query.filter(\.$status == status.rawValue) }
         let applications = try await query.all()
         let accepted = try await OfferApplication.acceptedCount(offer: id, on: req.db)
-        let dates = DateFormat(catalogue: req.catalogue)
         return try await req.render("offers/applications", title: req.t("applications.title"), ApplicationsPage(
-            title: offer.title, offerHref: SitePath.offer(id.uuidString).path,
+            heading: offer.title, offerHref: SitePath.offer(id.uuidString).path,
             places: req.t("offer.places", ["accepted": String(accepted), "needed": String(offer.volunteersNeeded)]),
-            rows: applications.map {
-                ApplicationRow(volunteer: $0.volunteer.displayName, email: $0.volunteer.email,
-                               age: $0.volunteer.age().map { req.catalogue.plural("unit.years", count: $0) } ?? "",
-                               message: $0.message, status: req.t("application.status.\($0.status)"), statusCode: $0.status,
-                               created: dates.shortDateTime($0.createdAt), action: SitePath.decideApplication($0.id?.uuidString ?? "").path,
-                               reason: $0.reason, threadHref: SitePath.applicationThread($0.id?.uuidString ?? "").path)
-            },
-            filter: filter,
-            statuses: OfferApplication.Status.allCases.map { .init(code: $0.rawValue, name: req.t("application.status.\($0.rawValue)"), selected: $0.rawValue == filter) }))
+            offers: [], rows: Self.rows(applications, req), statuses: Self.statusOptions(status, req)))
+    }
+
+    /// Every application to the offers of an organisation, newest first, by state and by offer.
+    @Sendable
+    func organisationApplications(req: Request) async throws -> View {
+        let organisation = try await Self.coordinatedOrganisation(req)
+        let offers = try await Offer.query(on: req.db).filter(\.$organisation.$id == organisation.requireID()).sort(\.$createdAt, .descending).all()
+        let status = try Self.statusFilter(req)
+        var chosen: UUID?
+        if let value = try? req.query.get(String.self, at: "oferta"), !value.isEmpty {
+            guard let id = UUID(uuidString: value), offers.contains(where: { $0.id == id }) else {
+                throw LocalizedAbort(.notFound, key: "offer.error.not_found")
+            }
+            chosen = id
+        }
+        let query = OfferApplication.query(on: req.db).filter(\.$offer.$id ~~ (chosen.map { [$0] } ?? offers.compactMap(\.id)))
+            .with(\.$offer).with(\.$volunteer).sort(\.$createdAt, .descending).limit(500)
+        if let status { query.filter(\.$status == status.rawValue) }
+        let applications = try await query.all()
+        return try await req.render("offers/applications", title: req.t("applications.organisation_title"), ApplicationsPage(
+            heading: organisation.name, offerHref: nil, places: nil,
+            offers: offers.map { .init(code: $0.id?.uuidString ?? "", name: $0.title, selected: $0.id == chosen) },
+            rows: Self.rows(applications, req), statuses: Self.statusOptions(status, req)))
     }
 
     /// A coordinator accepts, puts on the reserve list or declines (with a reason) an application.
@@ -503,13 +537,18 @@ struct OffersController: RouteCollection {
     struct MyApplications: Encodable {
         let applications: [MyApplication]
         let invitations: [MyInvitation]
+        let statuses: [LocalitiesController.Option]
+        let filtered: Bool
     }
 
     @Sendable
     func myApplications(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let applications = try await OfferApplication.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
-            .with(\.$offer) { $0.with(\.$organisation) }.sort(\.$createdAt, .descending).all()
+        let status = try Self.statusFilter(req)
+        let query = OfferApplication.query(on: req.db).filter(\.$volunteer.$id == (try user.requireID()))
+            .with(\.$offer) { $0.with(\.$organisation) }.sort(\.$createdAt, .descending)
+        if let status { query.filter(\.$status == status.rawValue) }
+        let applications = try await query.all()
         let invitations = try await OfferInvitation.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
             .filter(\.$status == OfferInvitation.Status.pending.rawValue).with(\.$offer) { $0.with(\.$organisation) }.all()
         let dates = DateFormat(catalogue: req.catalogue)
@@ -524,76 +563,14 @@ struct OffersController: RouteCollection {
             invitations: invitations.map {
                 MyInvitation(offer: $0.offer.title, href: SitePath.offer($0.offer.id?.uuidString ?? "").path, organisation: $0.offer.organisation.name,
                              message: $0.message, action: SitePath.answerInvitation($0.id?.uuidString ?? "").path)
-            }))
+            },
+            statuses: Self.statusOptions(status, req), filtered: status != nil))
     }
 
     @Sendable
     func withdraw(req: Request) async throws -> Response {
         try await ApplicationFlow.withdraw(try await ApplicationFlow.ownApplication(req), req)
         return req.redirect(to: SitePath.myApplications.path, notice: "application_withdrawn")
-    }
-
-    // MARK: API
-
-    struct OfferDTO: Content {
-        let id: UUID
-        let title: String
-        let description: String
-        let organisation: String
-        let organisationID: UUID
-        let area: String
-        let skills: [String]
-        let schedule: String
-        let startsOn: String?
-        let endsOn: String?
-        let weeklySlots: [String]
-        let hoursPerWeek: Int
-        let locality: String?
-        let voivodeship: String?
-        let remote: Bool
-        let volunteersNeeded: Int
-        let minimumAge: Int
-        let minorsWelcome: Bool
-        let involvesChildren: Bool
-        let accessible: Bool
-        let recruitmentDeadline: String?
-        let status: String
-        let distanceKm: Double?
-    }
-
-    struct OfferList: Content {
-        let items: [OfferDTO]
-        let total: Int
-        let page: Int
-        let pageSize: Int
-    }
-
-    static func dto(_ offer: OfferSummary, distance: Double?) -> OfferDTO {
-        OfferDTO(
-            id: offer.id, title: offer.title, description: offer.description, organisation: offer.organisationName,
-            organisationID: offer.organisationId, area: offer.area, skills: offer.skillList, schedule: offer.schedule,
-            startsOn: offer.startsOn, endsOn: offer.endsOn, weeklySlots: WeeklySlot.list(offer.weeklySlots).map(\.code),
-            hoursPerWeek: offer.hoursPerWeek, locality: offer.localityName, voivodeship: offer.voivodeshipCode,
-            remote: offer.remote, volunteersNeeded: offer.volunteersNeeded, minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome,
-            involvesChildren: offer.involvesChildren, accessible: offer.accessible, recruitmentDeadline: offer.recruitmentDeadline,
-            status: offer.status, distanceKm: distance.map { ($0 * 10).rounded() / 10 })
-    }
-
-    @Sendable
-    func apiSearch(req: Request) async throws -> OfferList {
-        let filter = try await OfferFilter.parse(req, api: true)
-        let result = try await OfferSearch.search(filter, on: req.db)
-        return OfferList(items: result.offers.map { Self.dto($0, distance: result.distances[$0.id]) },
-                         total: result.total, page: filter.page, pageSize: OfferFilter.pageSize)
-    }
-
-    @Sendable
-    func apiOffer(req: Request) async throws -> OfferDTO {
-        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)),
-            let offer = try await OfferSummary.load([id], on: req.db).first,
-            offer.status != Offer.Status.draft.rawValue, offer.hiddenReason == nil, offer.organisationStatus == Organisation.Status.verified.rawValue
-        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
-        return Self.dto(offer, distance: nil)
     }
 }
 

@@ -84,6 +84,12 @@ struct DemoOffers {
         Template(title: "Pomoc przy organizacji biegu charytatywnego", area: .sport,
                  description: "Obsługujesz punkt z wodą, wydajesz pakiety startowe i kibicujesz biegaczom. Jednodniowa akcja w weekend.",
                  skills: "", schedule: .oneOff, slots: "", hours: 8, minimumAge: 13, minors: true, children: false, remote: false, accessible: true),
+        Template(title: "Opieka nad biblioteczką sąsiedzką i wymianą rzeczy", area: .other,
+                 description: "Raz w tygodniu porządkujesz półki biblioteczki na klatce schodowej, przyjmujesz książki i rzeczy do wymiany i pilnujesz, żeby wszystko było czyste.",
+                 skills: "porządek, życzliwość", schedule: .regular, slots: "sat-afternoon", hours: 2, minimumAge: 14, minors: true, children: false, remote: false, accessible: true),
+        Template(title: "Tłumaczenie ulotek organizacji na język ukraiński", area: .other,
+                 description: "Tłumaczysz krótkie ulotki i ogłoszenia organizacji z polskiego na ukraiński, zdalnie i w dogodnym dla siebie czasie.",
+                 skills: "język ukraiński, język polski", schedule: .ongoing, slots: "", hours: 2, minimumAge: 16, minors: true, children: false, remote: true, accessible: true),
     ]
 
     /// Voivodeship capitals, where the regional volunteer centres post offers.

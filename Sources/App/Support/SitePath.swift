@@ -47,6 +47,7 @@ public enum SitePath: Sendable, Equatable {
     case offerState(String)
     case apply(String)
     case offerApplications(String)
+    case organisationApplications(String)
     case decideApplication(String)
     case myApplications
     case withdrawApplication(String)
@@ -111,6 +112,7 @@ public enum SitePath: Sendable, Equatable {
         case .offerState(let id): "/oferty/\(id)/stan"
         case .apply(let id): "/oferty/\(id)/zgloszenie"
         case .offerApplications(let id): "/oferty/\(id)/zgloszenia"
+        case .organisationApplications(let id): "/organizacje/\(id)/zgloszenia"
         case .decideApplication(let id): "/zgloszenia/\(id)/decyzja"
         case .myApplications: "/moje-zgloszenia"
         case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
@@ -157,6 +159,7 @@ public enum SitePath: Sendable, Equatable {
         case .offerState: Self.pattern(.offerState(":offerID"))
         case .apply: Self.pattern(.apply(":offerID"))
         case .offerApplications: Self.pattern(.offerApplications(":offerID"))
+        case .organisationApplications: Self.pattern(.organisationApplications(":organisationID"))
         case .decideApplication: Self.pattern(.decideApplication(":applicationID"))
         case .withdrawApplication: Self.pattern(.withdrawApplication(":applicationID"))
         case .inviteVolunteer: Self.pattern(.inviteVolunteer(":helpOfferID"))
@@ -182,6 +185,10 @@ public enum APIPath: Sendable {
     case organisation(String)
     case offers
     case offer(String)
+    case organisationOffers(String)
+    case offerApplications(String)
+    case applications
+    case applicationState(String)
     case openAPI
 
     public var path: String {
@@ -193,6 +200,10 @@ public enum APIPath: Sendable {
         case .organisation(let id): "/api/v1/organisations/\(id)"
         case .offers: "/api/v1/offers"
         case .offer(let id): "/api/v1/offers/\(id)"
+        case .organisationOffers(let id): "/api/v1/organisations/\(id)/offers"
+        case .offerApplications(let id): "/api/v1/offers/\(id)/applications"
+        case .applications: "/api/v1/applications"
+        case .applicationState(let id): "/api/v1/applications/\(id)/state"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -201,6 +212,9 @@ public enum APIPath: Sendable {
         switch self {
         case .organisation: APIPath.organisation(":organisationID").path.pathComponents
         case .offer: APIPath.offer(":offerID").path.pathComponents
+        case .organisationOffers: APIPath.organisationOffers(":organisationID").path.pathComponents
+        case .offerApplications: APIPath.offerApplications(":offerID").path.pathComponents
+        case .applicationState: APIPath.applicationState(":applicationID").path.pathComponents
         default: path.pathComponents
         }
     }

@@ -9,6 +9,8 @@ struct ProblemDocument: Codable {
     let title: String
     let status: Int
     let detail: String
+    /// For a request whose fields were refused: a message for each field.
+    var errors: [String: String]? = nil
 }
 
 /// What an error page shows.
@@ -50,7 +52,8 @@ public struct ErrorPageMiddleware: AsyncMiddleware {
             }
         }
         if Self.isAPI(request) {
-            let problem = ProblemDocument(type: "about:blank", title: title, status: Int(status.code), detail: detail)
+            var problem = ProblemDocument(type: "about:blank", title: title, status: Int(status.code), detail: detail)
+            if let localized = error as? LocalizedAbort, !localized.fieldErrors.isEmpty { problem.errors = localized.fieldErrors }
             headers.contentType = ProblemDocument.mediaType
             headers.replaceOrAdd(name: .contentLanguage, value: request.language.rawValue)
             let body = (try? JSONEncoder().encode(problem)) ?? Data(#"{"type":"about:blank","status":\#(status.code)}"#.utf8)
