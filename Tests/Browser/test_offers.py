@@ -29,6 +29,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
     driver.find_element(By.LINK_TEXT, "Fundacja Pomocna Dłoń").click()
     driver.find_element(By.LINK_TEXT, "Oferty organizacji").click()
     assert_accessible(driver)
+    organisation_offers = driver.current_url
     driver.find_element(By.LINK_TEXT, "Nowa oferta").click()
     assert_accessible(driver)
     fill(driver, {
@@ -88,6 +89,17 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
         moved = [li for li in second.find_elements(By.CSS_SELECTOR, "main li.panel") if title in li.text][0]
         assert "przyjęte" in moved.text
         assert_accessible(second)
+
+        # The coordinator sees the applications to all the organisation's offers and filters them.
+        driver.get(organisation_offers)
+        driver.find_element(By.LINK_TEXT, "Zgłoszenia do ofert organizacji").click()
+        Select(driver.find_element(By.ID, "oferta")).select_by_visible_text(title)
+        Select(driver.find_element(By.ID, "stan")).select_by_value("accepted")
+        driver.find_element(By.CSS_SELECTOR, "main form.search-form button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "stan=accepted" in d.current_url)
+        listed = driver.find_element(By.TAG_NAME, "main").text
+        assert "Piotr Nowak" in listed and "Anna Kowalska" not in listed
+        assert_accessible(driver)
 
         # The coordinator finds an offer of help and invites its author, who sees only a first name so far.
         driver.get(url("/oferty-pomocy?q=ukrainski"))
