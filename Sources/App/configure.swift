@@ -13,7 +13,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     let target = database ?? DatabaseTarget.from(settings)
     app.databaseTarget = target
     try target.configure(app)
-    try await target.prepare(app.db)
+    try await target.prepare(app)
     app.databases.middleware.use(OfferIndex.Middleware())
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())

@@ -25,6 +25,8 @@ struct AccessTests {
                 let response: TestingHTTPResponse
                 if route.method == .GET {
                     response = try await browser.get(path)
+                } else if route.method != .POST {
+                    response = try await app.testing().sendRequest(route.method, path)
                 } else {
                     response = try await browser.post(path, ["email": "x@example.org", "password": "x"])
                 }

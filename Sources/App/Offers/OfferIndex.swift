@@ -51,6 +51,12 @@ enum OfferIndex {
         }
     }
 
+    /// After a bulk refresh: merges the FTS5 index into one segment, so each word is one seek (SQLite).
+    static func optimize(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !isPostgres(sql) else { return }
+        try await sql.raw("INSERT INTO \(unsafeRaw: wordsTable) (\(unsafeRaw: wordsTable)) VALUES ('optimize')").run()
+    }
+
     /// Refreshes the offers of an organisation, whose offers are found only while it is verified.
     static func refresh(organisation id: UUID, on db: any Database) async throws {
         let offers = try await Offer.query(on: db).filter(\.$organisation.$id == id).field(\.$id).field(\.$searchText).all()
@@ -149,6 +155,7 @@ struct CreateOfferIndex: AsyncMigration {
         let rows = try await sql.raw("SELECT id, search_text FROM offers WHERE status = \(bind: Offer.Status.published.rawValue)").all()
         let entries = try rows.map { (id: try $0.decode(column: "id", as: UUID.self), text: try $0.decode(column: "search_text", as: String.self)) }
         try await OfferIndex.refresh(entries, on: database)
+        try await OfferIndex.optimize(on: database)
     }
 
     func revert(on database: any Database) async throws {

@@ -146,8 +146,7 @@ struct OfferFilter: Sendable {
             guard place.count <= LocalityQuery.maxQueryLength else {
                 throw LocalizedAbort(.badRequest, key: "localities.error.too_long", ["max": String(LocalityQuery.maxQueryLength)])
             }
-            let found = try await LocalityQuery.search(on: req.db, text: place, voivodeship: filter.voivodeship, limit: 1)
-            guard let locality = found.localities.first, LocalityQuery.normalise(locality.name).hasPrefix(LocalityQuery.normalise(place)) else {
+            guard let locality = try await LocalityQuery.place(named: place, voivodeship: filter.voivodeship, on: req.db) else {
                 throw LocalizedAbort(.badRequest, key: "account.error.locality_unknown")
             }
             filter.near = (locality.latitude, locality.longitude, locality.name)

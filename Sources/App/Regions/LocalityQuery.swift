@@ -45,6 +45,18 @@ enum LocalityQuery {
         return Result(localities: Array(ordered.prefix(limit)), total: total)
     }
 
+    /// The locality a search is about: the largest one named exactly so (one indexed look-up), else the
+    /// first the locality picker would suggest; nil when the name matches none.
+    static func place(named text: String, voivodeship: Voivodeship?, on db: any Database) async throws -> LocalityRecord? {
+        let needle = normalise(text)
+        guard !needle.isEmpty else { return nil }
+        let exact = LocalityRecord.query(on: db).filter(\.$nameFolded == needle)
+        if let voivodeship { exact.filter(\.$voivodeshipCode == voivodeship.terytCode) }
+        if let found = try await exact.sort(\.$population, .descending).first() { return found }
+        let found = try await search(on: db, text: text, voivodeship: voivodeship, limit: 1).localities.first
+        return found.flatMap { normalise($0.name).hasPrefix(needle) ? $0 : nil }
+    }
+
     /// The names of localities by id, for lists that show where things are.
     static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {
         let unique = Array(Set(ids))
