@@ -29,6 +29,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateHelpOffers())
     app.migrations.add(CreateConversations())
     app.migrations.add(CreateOfferIndex())
+    app.migrations.add(UpdateHelpOffersForMatching())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -75,6 +76,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: APIController())
     try app.register(collection: OffersController())
     try app.register(collection: OffersAPIController())
+    try app.register(collection: MatchingController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

@@ -24,8 +24,15 @@ final class HelpOffer: Model, @unchecked Sendable {
     @Field(key: "remote") var remote: Bool
     @Field(key: "active") var active: Bool
     @Field(key: "search_text") var searchText: String
+    /// Languages the volunteer speaks, comma-separated as typed ("polski, ukraiński").
+    @Field(key: "languages") var languages: String
+    /// Whether the volunteer will show a record check, which work with children needs.
+    @Field(key: "record_check") var recordCheck: Bool
+    @Field(key: "needs_accessibility") var needsAccessibility: Bool
 
     init() {}
+
+    var skillList: [String] { skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     var areaList: [OfferArea] { areas.split(separator: ",").compactMap { OfferArea(rawValue: String($0)) } }
 }
@@ -88,6 +95,21 @@ struct CreateHelpOffers: AsyncMigration {
         if let sql = database as? any SQLDatabase { try await TextIndex.helpOffers.drop(on: sql) }
         try await database.schema(OfferInvitation.schema).delete()
         try await database.schema(HelpOffer.schema).delete()
+    }
+}
+
+/// What the matching service needs of an offer of help: languages, the record check, accessibility.
+struct UpdateHelpOffersForMatching: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(HelpOffer.schema).field("languages", .string, .required, .sql(.default(""))).update()
+        try await database.schema(HelpOffer.schema).field("record_check", .bool, .required, .sql(.default(false))).update()
+        try await database.schema(HelpOffer.schema).field("needs_accessibility", .bool, .required, .sql(.default(false))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(HelpOffer.schema).deleteField("needs_accessibility").update()
+        try await database.schema(HelpOffer.schema).deleteField("record_check").update()
+        try await database.schema(HelpOffer.schema).deleteField("languages").update()
     }
 }
 

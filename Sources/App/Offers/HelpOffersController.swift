@@ -41,8 +41,11 @@ struct HelpOffersController: RouteCollection {
             let locality = try await existing.localityID.asyncMap { try await LocalityRecord.find($0, on: req.db) }
             form.values = ["description": existing.description, "skills": existing.skills, "distance_km": String(existing.distanceKilometres),
                            "locality": locality??.name ?? ""]
+            form.values["languages"] = existing.languages
             if existing.remote { form.values["remote"] = "on" }
             if existing.active { form.values["active"] = "on" }
+            if existing.recordCheck { form.values["record_check"] = "on" }
+            if existing.needsAccessibility { form.values["needs_accessibility"] = "on" }
             for area in existing.areaList { form.values["area_\(area.rawValue)"] = "on" }
             for slot in WeeklySlot.list(existing.weeklySlots) { form.values["slot_\(slot.code)"] = "on" }
         }
@@ -57,6 +60,7 @@ struct HelpOffersController: RouteCollection {
         if description.count < 20 { form.fail("description", req.t("help_offer.error.description")) }
         if description.count > 5000 { form.fail("description", req.t("form.error.too_long", ["max": "5000"])) }
         if form.value("skills").count > 500 { form.fail("skills", req.t("form.error.too_long", ["max": "500"])) }
+        if form.value("languages").count > 200 { form.fail("languages", req.t("form.error.too_long", ["max": "200"])) }
         let areas = OfferArea.allCases.filter { form.isChecked("area_\($0.rawValue)") }
         let slots = WeeklySlot.all.filter { form.isChecked("slot_\($0.code)") }
         guard let distance = Int(form.value("distance_km")), (0...500).contains(distance) else {
@@ -81,6 +85,9 @@ struct HelpOffersController: RouteCollection {
         helpOffer.distanceKilometres = distance
         helpOffer.remote = remote
         helpOffer.active = form.isChecked("active")
+        helpOffer.languages = form.value("languages")
+        helpOffer.recordCheck = form.isChecked("record_check")
+        helpOffer.needsAccessibility = form.isChecked("needs_accessibility")
         let catalogue = req.application.catalogues[.pl]
         helpOffer.searchText = SearchTerms.document([description, helpOffer.skills, locality?.name ?? ""] + areas.map { catalogue.text($0.catalogueKey) }
             + PlaceWords.words(voivodeship: helpOffer.voivodeshipCode, latitude: helpOffer.latitude, longitude: helpOffer.longitude, remote: remote))

@@ -217,6 +217,9 @@ struct DemoOffers {
             offer.distanceKilometres = 20
             offer.remote = remote
             offer.active = true
+            offer.languages = login == "oksana.melnyk" ? "polski, ukraiński, rosyjski" : "polski"
+            offer.recordCheck = login == "anna.kowalska"
+            offer.needsAccessibility = false
             offer.searchText = SearchTerms.document([description, skills, place] + areas.map { catalogue.text($0.catalogueKey) }
                 + PlaceWords.words(voivodeship: offer.voivodeshipCode, latitude: offer.latitude, longitude: offer.longitude, remote: remote))
             try await offer.create(on: db)

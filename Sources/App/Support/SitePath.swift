@@ -52,6 +52,7 @@ public enum SitePath: Sendable, Equatable {
     case myApplications
     case withdrawApplication(String)
     case myHelpOffer
+    case recommendations
     case helpOffers
     case inviteVolunteer(String)
     case answerInvitation(String)
@@ -117,6 +118,7 @@ public enum SitePath: Sendable, Equatable {
         case .myApplications: "/moje-zgloszenia"
         case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
         case .myHelpOffer: "/moja-oferta-pomocy"
+        case .recommendations: "/polecane"
         case .helpOffers: "/oferty-pomocy"
         case .inviteVolunteer(let id): "/oferty-pomocy/\(id)/zapros"
         case .answerInvitation(let id): "/zaproszenia-do-ofert/\(id)/odpowiedz"

@@ -52,6 +52,7 @@ extension Request {
         let currentPath = url.path
         var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
         if let user {
+            navigation.append((.recommendations, "nav.recommendations"))
             navigation.append((.myApplications, "nav.my_applications"))
             navigation.append((.notifications, "nav.notifications"))
             navigation.append((.account, "nav.account"))

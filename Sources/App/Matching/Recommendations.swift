@@ -1,0 +1,97 @@
+import Fluent
+import KorpusCore
+import SQLKit
+import Vapor
+
+/// "Polecane dla Ciebie": the published offers that fit a volunteer best, scored by `OfferMatcher` from
+/// their profile and their offer of help, with the reasons, and how many offers a hard condition left out.
+enum Recommendations {
+    static let count = 20
+    /// Offers read to be scored, newest first, among those near enough or remote.
+    static let candidates = 3_000
+
+    struct Recommendation {
+        let offer: OfferSummary
+        let match: OfferMatch
+    }
+
+    struct Result {
+        let recommendations: [Recommendation]
+        /// How many candidates each hard condition left out.
+        let excluded: [MatchExclusion: Int]
+        /// What the volunteer could add to get a better list.
+        let missing: [String]
+    }
+
+    /// What the matching knows of a volunteer: their age and guardian's consent, and their offer of help.
+    static func facts(of user: User, helpOffer: HelpOffer?, on db: any Database) async throws -> VolunteerFacts {
+        var facts = VolunteerFacts(age: user.age())
+        if let age = facts.age, age < OfferMatcher.adultAge {
+            let consent = try await ConsentRecord.query(on: db).filter(\.$user.$id == user.requireID())
+                .filter(\.$kind == ConsentRecord.Kind.guardian.rawValue).sort(\.$at, .descending).first()
+            facts.guardianConsent = consent?.granted == true
+        }
+        if let helpOffer {
+            facts.skills = helpOffer.skillList
+            facts.areas = Set(helpOffer.areaList)
+            facts.slots = Set(WeeklySlot.list(helpOffer.weeklySlots))
+            facts.latitude = helpOffer.latitude
+            facts.longitude = helpOffer.longitude
+            facts.travelKilometres = Double(helpOffer.distanceKilometres)
+            facts.remote = helpOffer.remote
+            facts.languages = helpOffer.languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            facts.recordCheckAcknowledged = helpOffer.recordCheck
+            facts.needsAccessibility = helpOffer.needsAccessibility
+        }
+        if facts.latitude == nil, let localityID = user.localityID, let locality = try await LocalityRecord.find(localityID, on: db) {
+            facts.latitude = locality.latitude
+            facts.longitude = locality.longitude
+        }
+        return facts
+    }
+
+    static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
+        guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
+        var conditions: [SQLQueryString] = []
+        if let latitude = volunteer.latitude, let longitude = volunteer.longitude {
+            conditions.append("(" + DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
+                + " OR s.remote = \(bind: true))")
+        }
+        let rows = try await sql.raw("""
+            SELECT o.id, o.area, o.skills, o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age,
+            o.minors_welcome, o.involves_children, o.accessible, o.recruitment_deadline
+            FROM \(unsafeRaw: OfferIndex.table) s JOIN offers o ON o.id = s.offer_id
+            """ + DistanceSQL.whereClause(conditions) + " ORDER BY s.published_at DESC LIMIT \(literal: candidates)").all()
+        let today = OfferDates.today()
+        var scored: [(UUID, OfferMatch)] = []
+        var excluded: [MatchExclusion: Int] = [:]
+        for row in rows {
+            let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
+            let facts = OfferFacts(
+                area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
+                skills: try row.decode(column: "skills", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
+                slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
+                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
+                remote: try row.decode(column: "remote", as: Bool.self),
+                languages: try row.decode(column: "languages", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
+                involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
+                openForApplications: deadline.map { $0 >= today } ?? true)
+            switch OfferMatcher.match(volunteer, facts) {
+            case .success(let match): scored.append((try row.decode(column: "id", as: UUID.self), match))
+            case .failure(let error): excluded[error.exclusion, default: 0] += 1
+            }
+        }
+        let best = scored.sorted { $0.1.score > $1.1.score }.prefix(count)
+        let summaries = try await OfferSummary.load(best.map(\.0), on: db)
+        let matches = Dictionary(uniqueKeysWithValues: best.map { ($0.0, $0.1) })
+        var missing: [String] = []
+        if volunteer.latitude == nil { missing.append("recommendations.missing.place") }
+        if volunteer.skills.isEmpty { missing.append("recommendations.missing.skills") }
+        if volunteer.areas.isEmpty { missing.append("recommendations.missing.areas") }
+        if volunteer.slots.isEmpty { missing.append("recommendations.missing.time") }
+        return Result(recommendations: summaries.compactMap { summary in matches[summary.id].map { Recommendation(offer: summary, match: $0) } },
+                      excluded: excluded, missing: missing)
+    }
+}

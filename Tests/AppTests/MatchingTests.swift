@@ -1,0 +1,55 @@
+import Fluent
+import Foundation
+import KorpusCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Matching: recommendations for volunteers")
+struct MatchingTests {
+    @Test func aVolunteerSeesFittingOffersWithTrueReasons() async throws {
+        try await withKorpus { app in
+            // setup: two offers in Gdańsk — one fits (seniors, Tuesday afternoons), one needs a record check
+            let offersTests = OffersTests()
+            let (coordinator, organisation) = try await offersTests.verifiedOrganisation(app)
+            let fitting = try #require(try await offersTests.postOffer(coordinator, organisation: organisation, offerForm()))
+            var childrenForm = offerForm(title: "Świetlica dla dzieci w Gdańsku")
+            childrenForm["involves_children"] = "on"
+            childrenForm["area"] = "children_youth"
+            let children = try #require(try await offersTests.postOffer(coordinator, organisation: organisation, childrenForm))
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            // Without an offer of help the page says what is missing, and still answers.
+            let bare = try await volunteer.get("/polecane")
+            #expect(bare.status == .ok)
+            #expect(bare.body.string.contains("Nie masz jeszcze oferty pomocy"))
+            #expect(bare.body.string.contains("Nie podałeś/podałaś umiejętności."))
+            #expect(try await TestBrowser(app).get("/polecane").status == .seeOther, "signed-in only")
+            // act
+            #expect(try await volunteer.post("/moja-oferta-pomocy", [
+                "description": "Mogę pomagać seniorom w zakupach i czytać im gazety.", "skills": "cierpliwość, rozmowa", "area_seniors": "on",
+                "slot_tue-afternoon": "on", "locality": "gdansk", "distance_km": "15", "active": "on", "languages": "polski",
+            ]).status == .seeOther)
+            let page = try await volunteer.get("/polecane")
+            // validate: the fitting offer with its reasons; the other left out, and why
+            let html = page.body.string
+            #expect(html.contains("/oferty/\(fitting)"))
+            #expect(!html.contains("/oferty/\(children)"))
+            for reason in ["2 z 2 umiejętności", "Twój obszar: seniorzy", "Pasuje: wtorek po południu", "0 km od Ciebie"] {
+                #expect(html.contains(reason), "\(reason)")
+            }
+            #expect(html.contains("Praca z dziećmi: potrzebne zaświadczenie"))
+            // Saying the record check can be shown brings the second offer in.
+            #expect(try await volunteer.post("/moja-oferta-pomocy", [
+                "description": "Mogę pomagać seniorom w zakupach i czytać im gazety.", "skills": "cierpliwość, rozmowa", "area_seniors": "on",
+                "slot_tue-afternoon": "on", "locality": "gdansk", "distance_km": "15", "active": "on", "record_check": "on",
+            ]).status == .seeOther)
+            let again = try await volunteer.get("/polecane").body.string
+            #expect(again.contains("/oferty/\(children)"))
+            let first = try #require(again.range(of: "/oferty/\(fitting)")), second = try #require(again.range(of: "/oferty/\(children)"))
+            #expect(first.lowerBound < second.lowerBound, "the better fit first")
+        }
+    }
+}

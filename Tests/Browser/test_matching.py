@@ -1,0 +1,23 @@
+"""The matching service in the browser, in Polish: a volunteer with an offer of help sees the offers that
+fit, each with its reasons; axe checks the page."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import assert_accessible
+from test_journey import DEMO_PASSWORD, sign_in
+
+
+def test_recommendations_show_fitting_offers_with_reasons(driver):
+    # Anna Kowalska (Gdańsk, 20 km) offers help with education and children, Monday and Wednesday afternoons.
+    sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
+    driver.find_element(By.LINK_TEXT, "Polecane dla Ciebie").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Polecane dla Ciebie")
+    cards = driver.find_elements(By.CSS_SELECTOR, "main li.card")
+    assert cards, "some offers fit"
+    for card in cards:
+        reasons = card.find_element(By.CSS_SELECTOR, "ul.reasons").text
+        # Every offer is near enough or remote, and says so.
+        assert "km od Ciebie" in reasons or "Zdalnie" in reasons, reasons
+    # The best fit is in one of her areas.
+    assert "Twój obszar" in cards[0].text
+    assert_accessible(driver)
