@@ -52,4 +52,40 @@ struct MatchingTests {
             #expect(first.lowerBound < second.lowerBound, "the better fit first")
         }
     }
+
+    @Test func aCoordinatorSeesFittingVolunteersAndInvitesOne() async throws {
+        try await withKorpus { app in
+            // setup: an offer in Gdańsk; one volunteer nearby who fits, one in Kraków
+            let offersTests = OffersTests()
+            let (coordinator, organisation) = try await offersTests.verifiedOrganisation(app)
+            let offerID = try #require(try await offersTests.postOffer(coordinator, organisation: organisation, offerForm()))
+            for (name, email, place) in [("Ala Nowak", "ala@example.org", "gdansk"), ("Bogdan Lis", "bogdan@example.org", "krakow")] {
+                let volunteer = TestBrowser(app)
+                try await volunteer.registerAndVerify(name: name, email: email)
+                #expect(try await volunteer.post("/moja-oferta-pomocy", [
+                    "description": "Mogę pomagać seniorom w zakupach i czytać im gazety.", "skills": "cierpliwość", "area_seniors": "on",
+                    "slot_tue-afternoon": "on", "locality": place, "distance_km": "15", "active": "on",
+                ]).status == .seeOther)
+            }
+            // act
+            let path = "/oferty/\(offerID)/pasujacy-wolontariusze"
+            let page = try await coordinator.get(path)
+            // validate: only the one who fits, by first name, with reasons
+            let html = page.body.string
+            #expect(page.status == .ok)
+            #expect(html.contains("<h2 class=\"card__title\">Ala</h2>") && !html.contains("Nowak"))
+            #expect(!html.contains("Bogdan"))
+            #expect(html.contains("Twój obszar: seniorzy") && html.contains("Pasuje: wtorek po południu"))
+            let helpOffer = try #require(try await HelpOffer.query(on: app.db).join(User.self, on: \HelpOffer.$volunteer.$id == \User.$id)
+                .filter(User.self, \.$email == "ala@example.org").first())
+            let invited = try await coordinator.post("/oferty-pomocy/\(helpOffer.requireID())/zapros",
+                                                     ["offer_id": offerID.uuidString, "message": "Zapraszamy!", "from": "matches"])
+            #expect(invited.headers.first(name: .location)?.hasPrefix(path) == true)
+            #expect(try await coordinator.get(path).body.string.contains("Zaproszenie wysłane"))
+            #expect(try await Mailbox(app).messages(to: "ala@example.org").contains { $0.template == "offer_invitation" })
+            // Nobody else sees the list.
+            let (other, _) = try await offersTests.verifiedOrganisation(app, email: "inny@example.org", name: "Stowarzyszenie Inne")
+            #expect(try await other.get(path).status == .notFound)
+        }
+    }
 }

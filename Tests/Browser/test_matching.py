@@ -21,3 +21,13 @@ def test_recommendations_show_fitting_offers_with_reasons(driver):
     # The best fit is in one of her areas.
     assert "Twój obszar" in cards[0].text
     assert_accessible(driver)
+
+
+def test_coordinator_sees_fitting_volunteers_of_an_offer(driver):
+    sign_in(driver, "karolina.zawadzka@demo.korpus.local", DEMO_PASSWORD)
+    driver.find_element(By.LINK_TEXT, "Fundacja Pomocna Dłoń").click()
+    driver.find_element(By.LINK_TEXT, "Oferty organizacji").click()
+    driver.find_element(By.CSS_SELECTOR, "main table tbody th a").click()
+    driver.find_element(By.LINK_TEXT, "Pasujący wolontariusze").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Pasujący wolontariusze")
+    assert_accessible(driver)

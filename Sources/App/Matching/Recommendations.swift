@@ -39,7 +39,7 @@ enum Recommendations {
             facts.longitude = helpOffer.longitude
             facts.travelKilometres = Double(helpOffer.distanceKilometres)
             facts.remote = helpOffer.remote
-            facts.languages = helpOffer.languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            facts.languages = VolunteerFacts.list(helpOffer.languages)
             facts.recordCheckAcknowledged = helpOffer.recordCheck
             facts.needsAccessibility = helpOffer.needsAccessibility
         }
@@ -48,6 +48,29 @@ enum Recommendations {
             facts.longitude = locality.longitude
         }
         return facts
+    }
+
+    /// The offers of help that fit an offer best, with their scores: for its coordinators.
+    static func volunteers(for offer: Offer, on db: any Database) async throws -> [(helpOffer: HelpOffer, match: OfferMatch)] {
+        let facts = OfferFacts(offer)
+        let query = HelpOffer.query(on: db).filter(\.$active == true).with(\.$volunteer).sort(\.$updatedAt, .descending).limit(candidates)
+        if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
+            // Nobody travels further than the form allows; the matcher then applies each one's own distance.
+            let reach = 500.0 / DistanceSQL.kilometresPerDegree
+            query.group(.or) { group in
+                group.filter(\.$remote == true)
+                group.group(.and) { box in
+                    box.filter(\.$latitude >= latitude - reach).filter(\.$latitude <= latitude + reach)
+                        .filter(\.$longitude >= longitude - 2 * reach).filter(\.$longitude <= longitude + 2 * reach)
+                }
+            }
+        }
+        var found: [(HelpOffer, OfferMatch)] = []
+        for helpOffer in try await query.all() where helpOffer.volunteer.status == User.Status.active.rawValue {
+            let volunteer = try await Self.facts(of: helpOffer.volunteer, helpOffer: helpOffer, on: db)
+            if case .success(let match) = OfferMatcher.match(volunteer, facts) { found.append((helpOffer, match)) }
+        }
+        return Array(found.sorted { $0.1.score > $1.1.score }.prefix(count)).map { (helpOffer: $0.0, match: $0.1) }
     }
 
     static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
@@ -69,12 +92,12 @@ enum Recommendations {
             let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
             let facts = OfferFacts(
                 area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
-                skills: try row.decode(column: "skills", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                skills: VolunteerFacts.list(try row.decode(column: "skills", as: String.self)),
                 schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
                 slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
                 latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                 remote: try row.decode(column: "remote", as: Bool.self),
-                languages: try row.decode(column: "languages", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                languages: VolunteerFacts.list(try row.decode(column: "languages", as: String.self)),
                 minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
                 involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
                 openForApplications: deadline.map { $0 >= today } ?? true)
@@ -93,5 +116,16 @@ enum Recommendations {
         if volunteer.slots.isEmpty { missing.append("recommendations.missing.time") }
         return Result(recommendations: summaries.compactMap { summary in matches[summary.id].map { Recommendation(offer: summary, match: $0) } },
                       excluded: excluded, missing: missing)
+    }
+}
+
+extension OfferFacts {
+    /// What the matching service needs of an offer.
+    init(_ offer: Offer) {
+        self.init(area: OfferArea(rawValue: offer.area) ?? .other, skills: VolunteerFacts.list(offer.skills),
+                  schedule: OfferSchedule(rawValue: offer.schedule) ?? .regular, slots: Set(WeeklySlot.list(offer.weeklySlots)),
+                  latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote, languages: VolunteerFacts.list(offer.languages),
+                  minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome, involvesChildren: offer.involvesChildren,
+                  accessible: offer.accessible, openForApplications: offer.isOpenForApplications)
     }
 }

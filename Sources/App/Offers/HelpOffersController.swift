@@ -206,7 +206,8 @@ struct HelpOffersController: RouteCollection {
         try await req.mailer.send(template: "offer_invitation", to: helpOffer.volunteer.email, name: helpOffer.volunteer.displayName,
                                   language: helpOffer.volunteer.preferredLanguage, link: SitePath.myApplications.path,
                                   arguments: ["offer": offer.title, "message": message])
-        return req.redirect(to: SitePath.helpOffers.path, notice: "volunteer_invited")
+        let back = form.value("from") == "matches" ? SitePath.offerMatches(offerID.uuidString).path : SitePath.helpOffers.path
+        return req.redirect(to: back, notice: "volunteer_invited")
     }
 
     /// The volunteer accepts (an application is made, on the reserve list when the places are taken) or declines.

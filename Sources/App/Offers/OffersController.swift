@@ -135,6 +135,7 @@ struct OffersController: RouteCollection {
         let hideAction: String
         let editHref: String
         let applicationsHref: String
+        let matchesHref: String
         let form: FormState
     }
 
@@ -201,7 +202,7 @@ struct OffersController: RouteCollection {
             mayApply: req.user != nil && blocked == nil && offer.isOpenForApplications, applyBlocked: blocked.map { req.t($0) },
             isCoordinator: isCoordinator, isOperator: isOperator, hiddenReason: offer.hiddenReason,
             hideAction: SitePath.hideOffer(id.uuidString).path, editHref: SitePath.editOffer(id.uuidString).path,
-            applicationsHref: SitePath.offerApplications(id.uuidString).path, form: form)
+            applicationsHref: SitePath.offerApplications(id.uuidString).path, matchesHref: SitePath.offerMatches(id.uuidString).path, form: form)
         return try await req.render("offers/show", title: offer.title, page, status: status)
     }
 

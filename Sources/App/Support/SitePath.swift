@@ -48,6 +48,7 @@ public enum SitePath: Sendable, Equatable {
     case apply(String)
     case offerApplications(String)
     case organisationApplications(String)
+    case offerMatches(String)
     case decideApplication(String)
     case myApplications
     case withdrawApplication(String)
@@ -114,6 +115,7 @@ public enum SitePath: Sendable, Equatable {
         case .apply(let id): "/oferty/\(id)/zgloszenie"
         case .offerApplications(let id): "/oferty/\(id)/zgloszenia"
         case .organisationApplications(let id): "/organizacje/\(id)/zgloszenia"
+        case .offerMatches(let id): "/oferty/\(id)/pasujacy-wolontariusze"
         case .decideApplication(let id): "/zgloszenia/\(id)/decyzja"
         case .myApplications: "/moje-zgloszenia"
         case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
@@ -162,6 +164,7 @@ public enum SitePath: Sendable, Equatable {
         case .apply: Self.pattern(.apply(":offerID"))
         case .offerApplications: Self.pattern(.offerApplications(":offerID"))
         case .organisationApplications: Self.pattern(.organisationApplications(":organisationID"))
+        case .offerMatches: Self.pattern(.offerMatches(":offerID"))
         case .decideApplication: Self.pattern(.decideApplication(":applicationID"))
         case .withdrawApplication: Self.pattern(.withdrawApplication(":applicationID"))
         case .inviteVolunteer: Self.pattern(.inviteVolunteer(":helpOfferID"))
