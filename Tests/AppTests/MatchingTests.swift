@@ -50,6 +50,14 @@ struct MatchingTests {
             #expect(again.contains("/oferty/\(children)"))
             let first = try #require(again.range(of: "/oferty/\(fitting)")), second = try #require(again.range(of: "/oferty/\(children)"))
             #expect(first.lowerBound < second.lowerBound, "the better fit first")
+            // The search sorted by fit puts the better fit first, though the other is newer.
+            let newest = try await volunteer.get("/oferty?q=gdansku&sortuj=newest").body.string
+            #expect(try #require(newest.range(of: "/oferty/\(children)")).lowerBound < (try #require(newest.range(of: "/oferty/\(fitting)"))).lowerBound)
+            let byFit = try await volunteer.get("/oferty?q=gdansku&sortuj=fit").body.string
+            #expect(try #require(byFit.range(of: "/oferty/\(fitting)")).lowerBound < (try #require(byFit.range(of: "/oferty/\(children)"))).lowerBound)
+            let anonymous = try await TestBrowser(app).get("/oferty?q=gdansku&sortuj=fit")
+            #expect(anonymous.status == .unauthorized && anonymous.body.string.contains("po zalogowaniu"))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/offers?sort=fit").status == .badRequest)
         }
     }
 

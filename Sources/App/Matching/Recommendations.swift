@@ -73,24 +73,18 @@ enum Recommendations {
         return Array(found.sorted { $0.1.score > $1.1.score }.prefix(count)).map { (helpOffer: $0.0, match: $0.1) }
     }
 
-    static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
-        guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
-        var conditions: [SQLQueryString] = []
-        if let latitude = volunteer.latitude, let longitude = volunteer.longitude {
-            conditions.append("(" + DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
-                + " OR s.remote = \(bind: true))")
-        }
+    /// What the matcher needs of the indexed offers that meet `condition` (on `s`, the search index),
+    /// newest first, at most `limit`.
+    static func offerFacts(where condition: SQLQueryString?, limit: Int, on sql: any SQLDatabase) async throws -> [(id: UUID, facts: OfferFacts)] {
         let rows = try await sql.raw("""
             SELECT o.id, o.area, o.skills, o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age,
             o.minors_welcome, o.involves_children, o.accessible, o.recruitment_deadline
             FROM \(unsafeRaw: OfferIndex.table) s JOIN offers o ON o.id = s.offer_id
-            """ + DistanceSQL.whereClause(conditions) + " ORDER BY s.published_at DESC LIMIT \(literal: candidates)").all()
+            """ + DistanceSQL.whereClause(condition.map { [$0] } ?? []) + " ORDER BY s.published_at DESC LIMIT \(literal: limit)").all()
         let today = OfferDates.today()
-        var scored: [(UUID, OfferMatch)] = []
-        var excluded: [MatchExclusion: Int] = [:]
-        for row in rows {
+        return try rows.map { row in
             let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
-            let facts = OfferFacts(
+            return (try row.decode(column: "id", as: UUID.self), OfferFacts(
                 area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
                 skills: VolunteerFacts.list(try row.decode(column: "skills", as: String.self)),
                 schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
@@ -100,9 +94,22 @@ enum Recommendations {
                 languages: VolunteerFacts.list(try row.decode(column: "languages", as: String.self)),
                 minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
                 involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
-                openForApplications: deadline.map { $0 >= today } ?? true)
+                openForApplications: deadline.map { $0 >= today } ?? true))
+        }
+    }
+
+    static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
+        guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
+        var condition: SQLQueryString?
+        if let latitude = volunteer.latitude, let longitude = volunteer.longitude {
+            condition = "(" + DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
+                + " OR s.remote = \(bind: true))"
+        }
+        var scored: [(UUID, OfferMatch)] = []
+        var excluded: [MatchExclusion: Int] = [:]
+        for (id, facts) in try await offerFacts(where: condition, limit: candidates, on: sql) {
             switch OfferMatcher.match(volunteer, facts) {
-            case .success(let match): scored.append((try row.decode(column: "id", as: UUID.self), match))
+            case .success(let match): scored.append((id, match))
             case .failure(let error): excluded[error.exclusion, default: 0] += 1
             }
         }

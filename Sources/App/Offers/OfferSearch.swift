@@ -93,6 +93,8 @@ enum DistanceSQL {
 struct OfferFilter: Sendable {
     enum Sort: String, CaseIterable, Sendable {
         case relevance, newest, nearest, deadline
+        /// By how well each offer fits the signed-in volunteer (the matching service), best first.
+        case fit
     }
 
     var text = ""
@@ -162,7 +164,7 @@ struct OfferFilter: Sendable {
         }
         let sort = value("sortuj", "sort")
         if !sort.isEmpty {
-            guard let parsed = Sort(rawValue: sort) else { throw LocalizedAbort(.badRequest, key: "offers.error.sort") }
+            guard let parsed = Sort(rawValue: sort), !(api && parsed == .fit) else { throw LocalizedAbort(.badRequest, key: "offers.error.sort") }
             filter.sort = parsed
         }
         if filter.sort == .nearest && filter.near == nil { throw LocalizedAbort(.badRequest, key: "offers.error.nearest") }
@@ -251,7 +253,10 @@ enum OfferSearch {
         let distances: [UUID: Double]
     }
 
-    static func search(_ filter: OfferFilter, on db: any Database) async throws -> Result {
+    /// How many offers, by relevance, the matching service orders when sorting by fit.
+    static let fitCandidates = 1_000
+
+    static func search(_ filter: OfferFilter, fitting volunteer: VolunteerFacts? = nil, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
         var prefix: SQLQueryString = ""
         var from: SQLQueryString = "FROM \(unsafeRaw: OfferIndex.table) s"
@@ -291,18 +296,28 @@ enum OfferSearch {
         case .newest: order = "s.published_at DESC"
         case .nearest: order = (distance ?? "s.published_at") + " ASC"
         case .deadline: order = "s.recruitment_deadline IS NULL, s.recruitment_deadline ASC"
+        case .fit: order = rank.map { $0 + ", s.published_at DESC" } ?? "s.published_at DESC"
         }
         // One query gives the page and, through a window, the total; a separate count only past the last page.
-        let offset = (filter.page - 1) * OfferFilter.pageSize
+        // Sorting by fit reads the first candidates by relevance and lets the matching service order them.
+        let fit = filter.sort == .fit
+        if fit && volunteer == nil { throw LocalizedAbort(.unauthorized, key: "offers.error.fit") }
+        let offset = fit ? 0 : (filter.page - 1) * OfferFilter.pageSize
+        let limit = fit ? fitCandidates : OfferFilter.pageSize
         let rows = try await sql.raw(
             prefix + "SELECT s.offer_id AS id, COUNT(*) OVER () AS total " + from + whereClause + " ORDER BY " + order
-                + ", s.key LIMIT \(literal: OfferFilter.pageSize) OFFSET \(literal: offset)"
+                + ", s.key LIMIT \(literal: limit) OFFSET \(literal: offset)"
         ).all()
         var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
         if rows.isEmpty && filter.page > 1 {
             total = try await sql.raw(prefix + "SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        var ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        if fit, let volunteer {
+            ids = try await byFit(ids, for: volunteer, on: sql)
+            let start = min((filter.page - 1) * OfferFilter.pageSize, ids.count)
+            ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
+        }
         let offers = try await OfferSummary.load(ids, on: db)
         var distances: [UUID: Double] = [:]
         if let near = filter.near {
@@ -313,5 +328,31 @@ enum OfferSearch {
             }
         }
         return Result(offers: offers, total: total, distances: distances)
+    }
+
+    /// `ids` (in order of relevance) ordered by how well each offer fits the volunteer; offers a hard
+    /// condition leaves out come last, still in order of relevance.
+    static func byFit(_ ids: [UUID], for volunteer: VolunteerFacts, on sql: any SQLDatabase) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        var list = SQLQueryString("s.offer_id IN (")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { list += ", " }
+            list += "\(bind: id)"
+        }
+        list += ")"
+        let facts = try await Recommendations.offerFacts(where: list, limit: ids.count, on: sql)
+        var scores: [UUID: Double] = [:]
+        for (id, offer) in facts {
+            if case .success(let match) = OfferMatcher.match(volunteer, offer) { scores[id] = match.score }
+        }
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return ids.sorted { lhs, rhs in
+            switch (scores[lhs], scores[rhs]) {
+            case let (l?, r?) where l != r: return l > r
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return position[lhs]! < position[rhs]!
+            }
+        }
     }
 }

@@ -65,13 +65,20 @@ struct OffersController: RouteCollection {
             schedule: req.t("offer.schedule.\(offer.schedule)"), deadline: offer.recruitmentDeadline.map(dates.longDay), badges: badges)
     }
 
+    /// The signed-in person as the matching service sees them, when the search is sorted by fit.
+    static func volunteerFacts(_ req: Request, for filter: OfferFilter) async throws -> VolunteerFacts? {
+        guard filter.sort == .fit, let user = req.user else { return nil }
+        let helpOffer = try await HelpOffer.query(on: req.db).filter(\.$volunteer.$id == user.requireID()).first()
+        return try await Recommendations.facts(of: user, helpOffer: helpOffer, on: req.db)
+    }
+
     @Sendable
     func search(req: Request) async throws -> Response {
         let keys = ["q", "obszar", "wojewodztwo", "miejscowosc", "odleglosc", "zdalnie", "dla_nieletnich", "dostepne", "od", "do", "sortuj"]
         var values: [String: String] = [:]
         for key in keys { values[key] = String(((try? req.query.get(String.self, at: key)) ?? "").prefix(OfferFilter.maximumTextLength)) }
         let areas = OfferArea.allCases.map { LocalitiesController.Option(code: $0.rawValue, name: req.t($0.catalogueKey), selected: $0.rawValue == values["obszar"]) }
-        let sorts = OfferFilter.Sort.allCases.map { LocalitiesController.Option(code: $0.rawValue, name: req.t("offers.sort.\($0.rawValue)"), selected: $0.rawValue == (values["sortuj"] ?? "")) }
+        let sorts = OfferFilter.Sort.allCases.filter { $0 != .fit || req.user != nil }.map { LocalitiesController.Option(code: $0.rawValue, name: req.t("offers.sort.\($0.rawValue)"), selected: $0.rawValue == (values["sortuj"] ?? "")) }
         let voivodeships = LocalitiesController.voivodeshipOptions(req, selected: values["wojewodztwo"] ?? "")
         let filter: OfferFilter
         do {
@@ -81,7 +88,7 @@ struct OffersController: RouteCollection {
                                   previous: nil, next: nil, error: req.t(error.key, error.arguments), searched: false)
             return try await req.render("offers/search", title: req.t("offers.title"), page, status: error.status)
         }
-        let result = try await OfferSearch.search(filter, on: req.db)
+        let result = try await OfferSearch.search(filter, fitting: try await Self.volunteerFacts(req, for: filter), on: req.db)
         let cards = result.offers.map { Self.card($0, distance: result.distances[$0.id], req) }
         func pageLink(_ number: Int) -> String {
             var components = URLComponents()
