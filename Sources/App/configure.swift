@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateConversations())
     app.migrations.add(CreateOfferIndex())
     app.migrations.add(UpdateHelpOffersForMatching())
+    app.migrations.add(CreateAlerts())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -54,6 +55,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
 
     // Background work
     app.lifecycle.use(MailWorker())
+    app.lifecycle.use(AlertSender())
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
@@ -77,6 +79,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OffersController())
     try app.register(collection: OffersAPIController())
     try app.register(collection: MatchingController())
+    try app.register(collection: AlertsController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

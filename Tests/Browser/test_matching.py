@@ -3,7 +3,7 @@ fit, each with its reasons; axe checks the page."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import assert_accessible
+from conftest import assert_accessible, make_driver, url
 from test_journey import DEMO_PASSWORD, sign_in
 
 
@@ -31,3 +31,26 @@ def test_coordinator_sees_fitting_volunteers_of_an_offer(driver):
     driver.find_element(By.LINK_TEXT, "Pasujący wolontariusze").click()
     WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Pasujący wolontariusze")
     assert_accessible(driver)
+
+
+def test_recommendations_by_email_and_unsubscribing(driver):
+    from selenium.webdriver.support.ui import Select
+    from mail import wait_for_link
+    sign_in(driver, "oksana.melnyk@demo.korpus.local", DEMO_PASSWORD)
+    driver.get(url("/polecane"))
+    Select(driver.find_element(By.ID, "alert-frequency")).select_by_value("daily")
+    driver.find_element(By.CSS_SELECTOR, "form.alert-form button[type=submit]").click()
+    WebDriverWait(driver, 30).until(lambda d: "komunikat=alert_saved" in d.current_url)
+    assert "Polecane dla Ciebie" in driver.find_element(By.TAG_NAME, "main").text
+    assert_accessible(driver)
+    # The worker sends the recommendations; the message's link unsubscribes without signing in.
+    link = wait_for_link("oksana.melnyk@demo.korpus.local", "/wypisz/", timeout=90)
+    stranger = make_driver()
+    try:
+        stranger.get(url(link))
+        WebDriverWait(stranger, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Wypisanie z powiadomień")
+        assert_accessible(stranger)
+        stranger.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(stranger, 30).until(lambda d: "komunikat=alert_unsubscribed" in d.current_url)
+    finally:
+        stranger.quit()

@@ -27,6 +27,7 @@ struct MatchingController: RouteCollection {
         let missing: [String]
         let hasHelpOffer: Bool
         let helpOfferHref: String
+        var alertAction = SitePath.alerts.path
     }
 
     @Sendable

@@ -48,6 +48,9 @@ struct OffersController: RouteCollection {
         let next: String?
         let error: String?
         let searched: Bool
+        /// For a signed-in person: the search as an e-mail alert may keep it.
+        var alertQuery: String? = nil
+        var alertAction: String = SitePath.alerts.path
     }
 
     static func card(_ offer: OfferSummary, distance: Double?, _ req: Request) -> Card {
@@ -97,12 +100,15 @@ struct OffersController: RouteCollection {
             return SitePath.offers.path + "?" + (components.percentEncodedQuery ?? "")
         }
         let lastPage = max(1, (result.total + OfferFilter.pageSize - 1) / OfferFilter.pageSize)
-        let page = SearchPage(
+        var alertItems = URLComponents()
+        alertItems.queryItems = AlertsController.searchKeys.compactMap { key in values[key].flatMap { $0.isEmpty ? nil : URLQueryItem(name: key, value: $0) } }
+        var page = SearchPage(
             values: values, areas: areas, voivodeships: voivodeships, sorts: sorts, cards: cards,
             summary: req.catalogue.plural("offers.found", count: result.total)
                 + (lastPage > 1 ? " " + req.t("offers.page_of", ["page": String(filter.page), "pages": String(lastPage)]) : ""),
             previous: filter.page > 1 ? pageLink(filter.page - 1) : nil,
             next: filter.page < lastPage ? pageLink(filter.page + 1) : nil, error: nil, searched: true)
+        if req.user != nil { page.alertQuery = alertItems.percentEncodedQuery ?? "" }
         return try await req.render("offers/search", title: req.t("offers.title"), page, status: .ok)
     }
 

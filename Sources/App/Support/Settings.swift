@@ -31,6 +31,8 @@ public struct Settings: Sendable {
     public var mailFrom: String = "Korpus Solidarności <no-reply@korpus.local>"
     /// Whether this instance runs the background worker (`KORPUS_WORKER`, default true).
     public var runsWorker: Bool = true
+    /// How often the worker looks for e-mail alerts that are due, in seconds (`KORPUS_ALERT_POLL_SECONDS`, default 60).
+    public var alertPollSeconds: Int = 60
 
     public enum MailTransportKind: String, Sendable {
         case folder, sendmail
@@ -90,6 +92,12 @@ public struct Settings: Sendable {
         if let secure = value("KORPUS_SECURE_COOKIES") { settings.secureCookies = try flag("KORPUS_SECURE_COOKIES", secure) }
         if let trust = value("KORPUS_TRUST_PROXY") { settings.trustForwardedFor = try flag("KORPUS_TRUST_PROXY", trust) }
         if let worker = value("KORPUS_WORKER") { settings.runsWorker = try flag("KORPUS_WORKER", worker) }
+        if let poll = value("KORPUS_ALERT_POLL_SECONDS") {
+            guard let seconds = Int(poll), (1...86_400).contains(seconds) else {
+                throw SettingsError.invalid(name: "KORPUS_ALERT_POLL_SECONDS", value: poll, expected: "whole seconds from 1 to 86400")
+            }
+            settings.alertPollSeconds = seconds
+        }
         if let transport = value("KORPUS_MAIL_TRANSPORT") {
             guard let kind = MailTransportKind(rawValue: transport.lowercased()) else {
                 throw SettingsError.invalid(name: "KORPUS_MAIL_TRANSPORT", value: transport, expected: "folder | sendmail")

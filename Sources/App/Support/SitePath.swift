@@ -54,6 +54,9 @@ public enum SitePath: Sendable, Equatable {
     case withdrawApplication(String)
     case myHelpOffer
     case recommendations
+    case alerts
+    case deleteAlert(String)
+    case unsubscribe(String)
     case helpOffers
     case inviteVolunteer(String)
     case answerInvitation(String)
@@ -121,6 +124,9 @@ public enum SitePath: Sendable, Equatable {
         case .withdrawApplication(let id): "/zgloszenia/\(id)/wycofaj"
         case .myHelpOffer: "/moja-oferta-pomocy"
         case .recommendations: "/polecane"
+        case .alerts: "/powiadomienia-email"
+        case .deleteAlert(let id): "/powiadomienia-email/\(id)/usun"
+        case .unsubscribe(let token): "/wypisz/\(token)"
         case .helpOffers: "/oferty-pomocy"
         case .inviteVolunteer(let id): "/oferty-pomocy/\(id)/zapros"
         case .answerInvitation(let id): "/zaproszenia-do-ofert/\(id)/odpowiedz"
@@ -165,6 +171,8 @@ public enum SitePath: Sendable, Equatable {
         case .offerApplications: Self.pattern(.offerApplications(":offerID"))
         case .organisationApplications: Self.pattern(.organisationApplications(":organisationID"))
         case .offerMatches: Self.pattern(.offerMatches(":offerID"))
+        case .deleteAlert: Self.pattern(.deleteAlert(":alertID"))
+        case .unsubscribe: Self.pattern(.unsubscribe(":token"))
         case .decideApplication: Self.pattern(.decideApplication(":applicationID"))
         case .withdrawApplication: Self.pattern(.withdrawApplication(":applicationID"))
         case .inviteVolunteer: Self.pattern(.inviteVolunteer(":helpOfferID"))

@@ -45,6 +45,7 @@ extension Request {
         "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
         "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
         "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "account_suspended", "message_sent",
+        "alert_saved", "alert_deleted", "alert_unsubscribed",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
