@@ -4,6 +4,8 @@
 #     200,000 applications);
 #   - the offer search page and the JSON search (a word, a voivodeship, 25 km around a locality) and, for
 #     comparison, a constant JSON route, each with wrk: 2 threads, 32 connections, 20 s, on loopback;
+#   - the matching service over the API: a volunteer's top 20 recommendations and the top 20 offers of help
+#     for an offer, with the access tokens the seed prints;
 #   - the server's resident memory after the runs.
 # Usage: bench/run.sh [sqlite|postgres] [--small]     (postgres starts a throwaway server with .ci/start-postgres.sh)
 # Prints a Markdown table row per measurement; the figures in the README come from it.
@@ -24,8 +26,12 @@ if [ "$database" = postgres ]; then
 fi
 "$binary" migrate --yes >/dev/null
 start=$(date +%s.%N)
-"$binary" seed --reference $size_flag
+"$binary" seed --reference $size_flag | tee "$data_dir/seed.log"
 seed_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+bench_line=$(grep '^bench:' "$data_dir/seed.log")
+volunteer_token=$(sed -E 's/.*volunteer-token=([^ ]+).*/\1/' <<<"$bench_line")
+coordinator_token=$(sed -E 's/.*coordinator-token=([^ ]+).*/\1/' <<<"$bench_line")
+bench_offer=$(sed -E 's/.*offer=([^ ]+).*/\1/' <<<"$bench_line")
 "$binary" serve --hostname 127.0.0.1 --port "$port" >"$data_dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; [ "$database" = postgres ] && .ci/stop-postgres.sh; true' EXIT
@@ -37,11 +43,13 @@ done = function(summary, latency, requests)
 end
 LUA
 measure() {
-  local name="$1" path="$2"
-  curl -fsS -o /dev/null "http://127.0.0.1:$port$path"
-  wrk -t2 -c32 -d5s "http://127.0.0.1:$port$path" >/dev/null
+  local name="$1" path="$2" token="${3:-}"
+  local auth=()
+  [ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
+  curl -fsS -o /dev/null "${auth[@]}" "http://127.0.0.1:$port$path"
+  wrk -t2 -c32 -d5s "${auth[@]}" "http://127.0.0.1:$port$path" >/dev/null
   local line
-  line=$(wrk -t2 -c32 -d"$duration" -s "$data_dir/p95.lua" "http://127.0.0.1:$port$path" | grep '^RESULT')
+  line=$(wrk -t2 -c32 -d"$duration" "${auth[@]}" -s "$data_dir/p95.lua" "http://127.0.0.1:$port$path" | grep '^RESULT')
   read -r _ rps p50 p95 errors <<<"$line"
   printf '| %s | %s | %s | %s ms | %s ms | %s |\n' "$database" "$name" "$rps" "$p50" "$p95" "$errors"
 }
@@ -52,5 +60,7 @@ echo "| --- | --- | --- | --- | --- | --- |"
 measure "constant JSON (/api/v1/voivodeships)" "/api/v1/voivodeships"
 measure "JSON search" "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25"
 measure "search page" "/oferty?q=senior&wojewodztwo=14&miejscowosc=warszawa&odleglosc=25"
+measure "recommendations (API)" "/api/v1/recommendations" "$volunteer_token"
+measure "fitting volunteers (API)" "/api/v1/offers/$bench_offer/volunteers" "$coordinator_token"
 echo
 echo "resident memory after the runs: $(( $(ps -o rss= -p $server) / 1024 )) MiB"

@@ -79,6 +79,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OffersController())
     try app.register(collection: OffersAPIController())
     try app.register(collection: MatchingController())
+    try app.register(collection: MatchingAPIController())
     try app.register(collection: AlertsController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())

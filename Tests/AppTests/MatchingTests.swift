@@ -94,6 +94,17 @@ struct MatchingTests {
             // Nobody else sees the list.
             let (other, _) = try await offersTests.verifiedOrganisation(app, email: "inny@example.org", name: "Stowarzyszenie Inne")
             #expect(try await other.get(path).status == .notFound)
+            // The same over the API, for both sides.
+            let api = APIClient(app: app, token: try await coordinator.accessToken())
+            let fitting = try api.decode(MatchingAPIController.FittingVolunteerList.self, try await api.send(.GET, "/api/v1/offers/\(offerID)/volunteers"))
+            #expect(fitting.items.map(\.name) == ["Ala"] && fitting.items.first?.invited == true)
+            #expect(try await APIClient(app: app, token: try await other.accessToken()).send(.GET, "/api/v1/offers/\(offerID)/volunteers").status == .notFound)
+            let ala = TestBrowser(app)
+            _ = try await ala.signIn("ala@example.org", "zielone-jablko-nad-rzeka")
+            let own = APIClient(app: app, token: try await ala.accessToken())
+            let recommended = try own.decode(MatchingAPIController.RecommendationList.self, try await own.send(.GET, "/api/v1/recommendations"))
+            #expect(recommended.items.map(\.offer.id) == [offerID])
+            #expect(recommended.items.first?.reasons.contains("Pasuje: wtorek po południu") == true)
         }
     }
 }

@@ -449,7 +449,8 @@ struct ReferenceDataTests {
     @Test func aSmallReferenceSetIsSearchable() async throws {
         try await withKorpus { app in
             // act
-            let counts = try await ReferenceData(db: app.db, size: .small, passwordHash: try app.password.hash("x")).seed()
+            let data = ReferenceData(db: app.db, size: .small, passwordHash: try app.password.hash("x"))
+            let counts = try await data.seed()
             // validate
             #expect(counts["offers"] == 2_000)
             #expect(try await Offer.query(on: app.db).count() == 2_000)
@@ -462,6 +463,16 @@ struct ReferenceDataTests {
             #expect(result.offers.allSatisfy { $0.status == "published" })
             let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25")
             #expect(api.status == .ok)
+            // What bench/ measures: a volunteer's recommendations and the volunteers that fit an offer, over the API.
+            #expect(counts["offers of help"] == 400)
+            let access = try await data.benchAccess()
+            let volunteer = APIClient(app: app, token: access.volunteerToken)
+            let recommended = try volunteer.decode(MatchingAPIController.RecommendationList.self, try await volunteer.send(.GET, "/api/v1/recommendations"))
+            #expect(!recommended.items.isEmpty)
+            let coordinator = APIClient(app: app, token: access.coordinatorToken)
+            let fitting = try await coordinator.send(.GET, "/api/v1/offers/\(access.offerID)/volunteers")
+            #expect(fitting.status == .ok)
+            #expect(!(try coordinator.decode(MatchingAPIController.FittingVolunteerList.self, fitting).items.isEmpty))
         }
     }
 

@@ -127,6 +127,17 @@ enum OpenAPIDocument {
                                   "409": problem("Applied already, or recruitment is closed"), "429": problem("Too many applications")],
                 ],
             ],
+            "/api/v1/recommendations": ["get": [
+                "summary": "Offers that fit you best (matching service), with the reasons in your language", "operationId": "recommendations",
+                "security": [["bearerAuth": []]],
+                "responses": ["200": ok(["$ref": "#/components/schemas/RecommendationList"]), "401": problem("No valid token")],
+            ]],
+            "/api/v1/offers/{offerID}/volunteers": ["get": [
+                "summary": "Offers of help that fit an offer (its coordinators); first names only until the volunteer applies",
+                "operationId": "fittingVolunteers", "security": [["bearerAuth": []]], "parameters": [path("offerID")],
+                "responses": ["200": ok(["$ref": "#/components/schemas/FittingVolunteerList"]), "401": problem("No valid token"),
+                              "404": problem("No such offer of an organisation of yours")],
+            ]],
             "/api/v1/applications": ["get": [
                 "summary": "Your applications, newest first", "operationId": "listMyApplications",
                 "security": [["bearerAuth": []]], "parameters": [query("status", "Only applications in this state", applicationStatus)],
@@ -176,6 +187,21 @@ enum OpenAPIDocument {
                     "volunteerName": ["type": "string"], "volunteerEmail": ["type": ["string", "null"], "description": "Only for the offer's coordinators"],
                     "message": ["type": "string"], "status": applicationStatus, "reason": ["type": ["string", "null"]],
                     "createdAt": ["type": "string", "format": "date-time"], "decidedAt": ["type": ["string", "null"], "format": "date-time"],
+                ]],
+                "RecommendationList": ["type": "object", "required": ["items", "excluded"], "properties": [
+                    "items": ["type": "array", "items": ["type": "object", "required": ["offer", "score", "reasons"], "properties": [
+                        "offer": ["$ref": "#/components/schemas/Offer"], "score": ["type": "number"],
+                        "reasons": ["type": "array", "items": ["type": "string"]],
+                    ]]],
+                    "excluded": ["type": "object", "additionalProperties": ["type": "integer"],
+                                 "description": "How many offers each hard condition left out: " + MatchExclusion.allCases.map(\.rawValue).joined(separator: ", ")],
+                ]],
+                "FittingVolunteerList": ["type": "object", "required": ["items"], "properties": [
+                    "items": ["type": "array", "items": ["type": "object", "required": ["helpOfferID", "name", "locality", "description", "score", "reasons", "invited"], "properties": [
+                        "helpOfferID": ["type": "string", "format": "uuid"], "name": ["type": "string"], "locality": ["type": "string"],
+                        "description": ["type": "string"], "score": ["type": "number"], "reasons": ["type": "array", "items": ["type": "string"]],
+                        "invited": ["type": "boolean"],
+                    ]]],
                 ]],
                 "ApplicationList": ["type": "object", "required": ["items", "total"], "properties": [
                     "items": ["type": "array", "items": ["$ref": "#/components/schemas/Application"]], "total": ["type": "integer"],

@@ -38,7 +38,12 @@ final class AlertSender: LifecycleHandler, @unchecked Sendable {
                 .group(.or) { $0.filter(\.$lastRunAt == nil).filter(\.$lastRunAt <= now.addingTimeInterval(-frequency.interval + 60)) }
                 .with(\.$user).limit(500).all()
             for alert in due where try await claim(alert, now: now, on: app.db) {
-                if try await send(alert, app: app) { sent += 1 }
+                // One alert that cannot be sent (a saved search no longer valid) does not stop the others.
+                do {
+                    if try await send(alert, app: app) { sent += 1 }
+                } catch {
+                    app.logger.warning("alert not sent", metadata: ["alert": "\(alert.id?.uuidString ?? "")", "error": "\(error)"])
+                }
             }
         }
         return sent

@@ -49,9 +49,11 @@ struct MatchingController: RouteCollection {
     }
 
     struct Volunteer: Encodable {
+        let helpOfferID: UUID
         let name: String
         let place: String
         let description: String
+        let score: Double
         let reasons: [Reason]
         let inviteAction: String
         let invited: Bool
@@ -64,10 +66,9 @@ struct MatchingController: RouteCollection {
         let volunteers: [Volunteer]
     }
 
-    /// The offers of help that fit an offer, for its coordinators: first name and locality only until the
-    /// volunteer applies to one of the organisation's offers, as in the search; one click invites.
-    @Sendable
-    func volunteers(req: Request) async throws -> View {
+    /// The offers of help that fit the coordinator's offer of the URL: first name and locality only until the
+    /// volunteer applies to one of the organisation's offers, as in the search of offers of help.
+    static func fittingVolunteers(_ req: Request) async throws -> (Offer, [Volunteer]) {
         let offer = try await OffersController.coordinatedOffer(req)
         guard offer.organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
         let offerID = try offer.requireID()
@@ -76,17 +77,82 @@ struct MatchingController: RouteCollection {
         let known = try await HelpOffersController.volunteersKnown(to: [offer.$organisation.id], among: volunteerIDs, on: req.db)
         let invited = Set(try await OfferInvitation.query(on: req.db).filter(\.$offer.$id == offerID).all().map { $0.$volunteer.id })
         let places = try await LocalityQuery.names(of: found.compactMap(\.helpOffer.localityID), on: req.db)
-        let volunteers = found.map { entry in
+        return (offer, try found.map { entry in
             let volunteer = entry.helpOffer.volunteer
             return Volunteer(
+                helpOfferID: try entry.helpOffer.requireID(),
                 name: known.contains(entry.helpOffer.$volunteer.id) ? volunteer.displayName : HelpOffersController.firstName(volunteer.displayName),
                 place: entry.helpOffer.localityID.flatMap { places[$0] } ?? req.t("offer.badge.remote"),
-                description: entry.helpOffer.description,
+                description: entry.helpOffer.description, score: entry.match.score,
                 reasons: entry.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) },
                 inviteAction: SitePath.inviteVolunteer(entry.helpOffer.id?.uuidString ?? "").path,
                 invited: invited.contains(entry.helpOffer.$volunteer.id))
-        }
+        })
+    }
+
+    @Sendable
+    func volunteers(req: Request) async throws -> View {
+        let (offer, volunteers) = try await Self.fittingVolunteers(req)
+        let offerID = try offer.requireID()
         return try await req.render("matching/volunteers", title: req.t("offer_matches.title"), VolunteersPage(
             title: offer.title, offerHref: SitePath.offer(offerID.uuidString).path, offerID: offerID.uuidString, volunteers: volunteers))
+    }
+}
+
+/// The matching service over the JSON API, for holders of an access token: a volunteer's recommendations,
+/// and the offers of help that fit a coordinator's offer.
+struct MatchingAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(AccessTokenAuthenticator(), SignedInGuard())
+        signedIn.get(APIPath.recommendations.components, use: recommendations)
+        signedIn.get(APIPath.offerVolunteers("").components, use: volunteers)
+    }
+
+    struct Recommendation: Content {
+        let offer: OffersAPIController.OfferDTO
+        let score: Double
+        let reasons: [String]
+    }
+
+    struct RecommendationList: Content {
+        let items: [Recommendation]
+        /// How many offers each hard condition left out, by its code.
+        let excluded: [String: Int]
+    }
+
+    @Sendable
+    func recommendations(req: Request) async throws -> RecommendationList {
+        let user = try req.requireUser()
+        let helpOffer = try await HelpOffer.query(on: req.db).filter(\.$volunteer.$id == user.requireID()).first()
+        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, helpOffer: helpOffer, on: req.db), on: req.db)
+        return RecommendationList(
+            items: result.recommendations.map {
+                Recommendation(offer: OffersAPIController.dto($0.offer, distance: $0.match.kilometres), score: ($0.match.score * 10).rounded() / 10,
+                               reasons: $0.match.reasons.map { $0.text(in: req.catalogue) })
+            },
+            excluded: Dictionary(uniqueKeysWithValues: result.excluded.map { ($0.key.rawValue, $0.value) }))
+    }
+
+    struct FittingVolunteer: Content {
+        let helpOfferID: UUID
+        let name: String
+        let locality: String
+        let description: String
+        let score: Double
+        let reasons: [String]
+        let invited: Bool
+    }
+
+    struct FittingVolunteerList: Content {
+        let items: [FittingVolunteer]
+    }
+
+    @Sendable
+    func volunteers(req: Request) async throws -> FittingVolunteerList {
+        let (_, volunteers) = try await MatchingController.fittingVolunteers(req)
+        return FittingVolunteerList(items: volunteers.map {
+            FittingVolunteer(helpOfferID: $0.helpOfferID, name: $0.name, locality: $0.place, description: $0.description,
+                             score: ($0.score * 10).rounded() / 10, reasons: $0.reasons.map(\.text), invited: $0.invited)
+        })
     }
 }

@@ -39,7 +39,7 @@ enum Recommendations {
             facts.longitude = helpOffer.longitude
             facts.travelKilometres = Double(helpOffer.distanceKilometres)
             facts.remote = helpOffer.remote
-            facts.languages = VolunteerFacts.list(helpOffer.languages)
+            facts.languages = CommaList.items(helpOffer.languages)
             facts.recordCheckAcknowledged = helpOffer.recordCheck
             facts.needsAccessibility = helpOffer.needsAccessibility
         }
@@ -86,12 +86,12 @@ enum Recommendations {
             let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
             return (try row.decode(column: "id", as: UUID.self), OfferFacts(
                 area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
-                skills: VolunteerFacts.list(try row.decode(column: "skills", as: String.self)),
+                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
                 schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
                 slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
                 latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                 remote: try row.decode(column: "remote", as: Bool.self),
-                languages: VolunteerFacts.list(try row.decode(column: "languages", as: String.self)),
+                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
                 minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
                 involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
                 openForApplications: deadline.map { $0 >= today } ?? true))
@@ -129,9 +129,9 @@ enum Recommendations {
 extension OfferFacts {
     /// What the matching service needs of an offer.
     init(_ offer: Offer) {
-        self.init(area: OfferArea(rawValue: offer.area) ?? .other, skills: VolunteerFacts.list(offer.skills),
+        self.init(area: OfferArea(rawValue: offer.area) ?? .other, skills: CommaList.items(offer.skills),
                   schedule: OfferSchedule(rawValue: offer.schedule) ?? .regular, slots: Set(WeeklySlot.list(offer.weeklySlots)),
-                  latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote, languages: VolunteerFacts.list(offer.languages),
+                  latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote, languages: CommaList.items(offer.languages),
                   minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome, involvesChildren: offer.involvesChildren,
                   accessible: offer.accessible, openForApplications: offer.isOpenForApplications)
     }

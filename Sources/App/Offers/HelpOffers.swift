@@ -32,7 +32,7 @@ final class HelpOffer: Model, @unchecked Sendable {
 
     init() {}
 
-    var skillList: [String] { skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    var skillList: [String] { CommaList.items(skills) }
 
     var areaList: [OfferArea] { areas.split(separator: ",").compactMap { OfferArea(rawValue: String($0)) } }
 }

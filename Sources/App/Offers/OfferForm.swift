@@ -74,7 +74,7 @@ enum OfferForm {
         offer.title = title
         offer.description = description
         offer.area = area.rawValue
-        offer.skills = skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ", ")
+        offer.skills = CommaList.items(skills).joined(separator: ", ")
         offer.schedule = schedule.rawValue
         offer.startsOn = startsOn
         offer.endsOn = endsOn

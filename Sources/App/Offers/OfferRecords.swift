@@ -59,7 +59,7 @@ final class Offer: Model, @unchecked Sendable {
     }
 
     var skillList: [String] {
-        skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        CommaList.items(skills)
     }
 }
 

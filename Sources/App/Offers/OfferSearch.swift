@@ -219,7 +219,7 @@ struct OfferSummary: Decodable, Sendable {
     }
 
     var skillList: [String] {
-        skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        CommaList.items(skills)
     }
 
     /// The offers with these ids, in the order of `ids`.

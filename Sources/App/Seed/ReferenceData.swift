@@ -3,18 +3,28 @@ import KorpusCore
 import SQLKit
 import Vapor
 
-/// The reference data set of DESIGN.md for benchmarks: 100,000 volunteers, 20,000 organisations,
-/// 100,000 offers and 200,000 applications, written with multi-row inserts in a few transactions.
-/// Deterministic (a seeded generator), so runs compare.
+/// The reference data set of DESIGN.md for benchmarks: 100,000 volunteers (a fifth with an offer of help),
+/// 20,000 organisations (each with its representative), 100,000 offers and 200,000 applications, written
+/// with multi-row inserts in a few transactions. Deterministic (a seeded generator), so runs compare. Two
+/// access tokens let `bench/` call the API as a volunteer and as a coordinator.
 struct ReferenceData {
     struct Size: Sendable {
         var volunteers = 100_000
         var organisations = 20_000
         var offers = 100_000
         var applications = 200_000
+        var helpOffers = 20_000
 
         static let reference = Size()
-        static let small = Size(volunteers: 2_000, organisations: 400, offers: 2_000, applications: 4_000)
+        static let small = Size(volunteers: 2_000, organisations: 400, offers: 2_000, applications: 4_000, helpOffers: 400)
+    }
+
+    /// What `bench/` needs to call the API: tokens of a volunteer with an offer of help and of the
+    /// representative of the first organisation, and one of that organisation's published offers.
+    struct BenchAccess: Sendable {
+        let volunteerToken: String
+        let coordinatorToken: String
+        let offerID: UUID
     }
 
     let db: any Database
@@ -126,8 +136,69 @@ struct ReferenceData {
             rows.append(row)
         }
         try await insert(table: "offer_applications", columns: ["id", "offer_id", "volunteer_id", "message", "status", "created_at", "decided_at"], rows: rows)
+
+        // Representatives: the volunteer at the same index represents each organisation.
+        rows = organisations.enumerated().map { index, organisation in
+            [UUID(), organisation.0, volunteerIDs[index % volunteerIDs.count], OrganisationMembership.Role.representative.rawValue,
+             OrganisationMembership.Status.active.rawValue, now]
+        }
+        try await insert(table: OrganisationMembership.schema, columns: ["id", "organisation_id", "user_id", "role", "status", "created_at"], rows: rows)
+
+        // Offers of help from every fifth volunteer, from the offer templates.
+        rows = []
+        var helpTexts: [[any Encodable & Sendable]] = []
+        let slotCodes = WeeklySlot.all.map(\.code)
+        for index in 0..<min(size.helpOffers, size.volunteers) {
+            let id = UUID()
+            let template = pick(DemoOffers.templates)
+            let second = pick(DemoOffers.templates)
+            let locality = pick(localities)
+            let remote = generator.next() % 10 == 0
+            let slots = (0..<3).map { _ in pick(slotCodes) }
+            let areas = Array(Set([template.area, second.area])).map(\.rawValue).sorted()
+            let description = "Chętnie pomogę: \(template.title.lowercased()). \(second.description)"
+            let searchText = SearchTerms.document([description, template.skills, locality.name] + areas.compactMap { OfferArea(rawValue: $0) }.map { catalogue.text($0.catalogueKey) }
+                + PlaceWords.words(voivodeship: locality.voivodeshipCode, latitude: locality.latitude, longitude: locality.longitude, remote: remote))
+            rows.append([id, volunteerIDs[index * max(1, size.volunteers / size.helpOffers) % volunteerIDs.count], now, description,
+                         template.skills, areas.joined(separator: ","), WeeklySlot.code(of: slots.compactMap(WeeklySlot.init(code:))),
+                         locality.id ?? 0, locality.voivodeshipCode, locality.latitude, locality.longitude, 10 + Int(generator.next() % 41),
+                         remote, true, searchText, "polski", generator.next() % 2 == 0, false])
+            helpTexts.append([id, searchText])
+        }
+        try await insert(table: HelpOffer.schema, columns: [
+            "id", "volunteer_id", "updated_at", "description", "skills", "areas", "weekly_slots", "locality_id", "voivodeship_code",
+            "latitude", "longitude", "distance_km", "remote", "active", "search_text", "languages", "record_check", "needs_accessibility",
+        ], rows: rows)
+        if !TextIndex.isPostgres(sql) {
+            try await insert(table: TextIndex.helpOffers.ftsTable, columns: ["row_id", "body"], rows: helpTexts)
+        }
         try await sql.raw("ANALYZE").run()
-        return ["volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications]
+        return ["volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications,
+                "offers of help": min(size.helpOffers, size.volunteers)]
+    }
+
+    /// Access tokens for `bench/`: the first volunteer (who has an offer of help) and the first
+    /// organisation's representative, with one of that organisation's published offers.
+    func benchAccess() async throws -> BenchAccess {
+        let volunteer = try await User.query(on: db).filter(\.$email == "ref.volunteer0@reference.korpus.local").first()
+        guard let volunteer, let organisation = try await OrganisationMembership.query(on: db)
+                .filter(\.$role == OrganisationMembership.Role.representative.rawValue).with(\.$user).with(\.$organisation).all()
+                .first(where: { $0.user.id != volunteer.id && $0.organisation.name.hasSuffix(" 1") }),
+            let offer = try await Offer.query(on: db).filter(\.$organisation.$id == organisation.$organisation.id)
+                .filter(\.$status == Offer.Status.published.rawValue).first()
+        else { throw Abort(.internalServerError, reason: "the reference data set is not in place") }
+        var tokens: [String] = []
+        for user in [volunteer, organisation.user] {
+            let token = SecureToken.generate()
+            let record = AccessToken()
+            record.$user.id = try user.requireID()
+            record.name = "bench"
+            record.tokenHash = SecureToken.hash(token)
+            record.createdAt = Date()
+            try await record.create(on: db)
+            tokens.append(token)
+        }
+        return BenchAccess(volunteerToken: tokens[0], coordinatorToken: tokens[1], offerID: try offer.requireID())
     }
 
     /// Multi-row INSERTs inside one transaction, as many rows a statement as the database's bind limit allows.

@@ -24,7 +24,9 @@ struct SeedCommand: AsyncCommand {
                                      passwordHash: try app.password.hash(DemoContent.demoPassword))
             let counts = try await data.seed()
             let seconds = (ContinuousClock.now - started).components
+            let access = try await data.benchAccess()
             context.console.info("Reference data set written in \(seconds.seconds).\(String(format: "%03d", seconds.attoseconds / 1_000_000_000_000_000)) s: \(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
+            context.console.output("bench: volunteer-token=\(access.volunteerToken) coordinator-token=\(access.coordinatorToken) offer=\(access.offerID.uuidString)")
             return
         }
         guard signature.demo else {

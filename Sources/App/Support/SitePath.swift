@@ -202,6 +202,8 @@ public enum APIPath: Sendable {
     case offerApplications(String)
     case applications
     case applicationState(String)
+    case recommendations
+    case offerVolunteers(String)
     case openAPI
 
     public var path: String {
@@ -217,6 +219,8 @@ public enum APIPath: Sendable {
         case .offerApplications(let id): "/api/v1/offers/\(id)/applications"
         case .applications: "/api/v1/applications"
         case .applicationState(let id): "/api/v1/applications/\(id)/state"
+        case .recommendations: "/api/v1/recommendations"
+        case .offerVolunteers(let id): "/api/v1/offers/\(id)/volunteers"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -228,6 +232,7 @@ public enum APIPath: Sendable {
         case .organisationOffers: APIPath.organisationOffers(":organisationID").path.pathComponents
         case .offerApplications: APIPath.offerApplications(":offerID").path.pathComponents
         case .applicationState: APIPath.applicationState(":applicationID").path.pathComponents
+        case .offerVolunteers: APIPath.offerVolunteers(":offerID").path.pathComponents
         default: path.pathComponents
         }
     }

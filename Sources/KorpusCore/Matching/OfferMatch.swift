@@ -75,13 +75,6 @@ public struct OfferFacts: Sendable {
     }
 }
 
-extension VolunteerFacts {
-    /// A comma-separated list as people type it ("cierpliwość, prawo jazdy") as its items.
-    public static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-}
-
 /// One reason behind a score, as a catalogue key with its arguments, so it is said in the person's language.
 public struct MatchReason: Sendable, Equatable {
     public let key: String
