@@ -7,8 +7,11 @@ import Vapor
 /// their profile and their offer of help, with the reasons, and how many offers a hard condition left out.
 enum Recommendations {
     static let count = 20
-    /// Offers read to be scored, newest first, among those near enough or remote.
-    static let candidates = 3_000
+    /// Offers read to be scored, newest first: this many within the volunteer's distance, and a fifth as
+    /// many remote ones. Offers of help read for an offer, likewise.
+    static let candidates = 600
+    /// Offers of help are read within this distance of an offer (a volunteer's own distance then decides).
+    static let volunteerReachKilometres = 100.0
 
     struct Recommendation {
         let offer: OfferSummary
@@ -55,8 +58,8 @@ enum Recommendations {
         let facts = OfferFacts(offer)
         let query = HelpOffer.query(on: db).filter(\.$active == true).with(\.$volunteer).sort(\.$updatedAt, .descending).limit(candidates)
         if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
-            // Nobody travels further than the form allows; the matcher then applies each one's own distance.
-            let reach = 500.0 / DistanceSQL.kilometresPerDegree
+            // Read within a reach; the matcher then applies each volunteer's own distance.
+            let reach = volunteerReachKilometres / DistanceSQL.kilometresPerDegree
             query.group(.or) { group in
                 group.filter(\.$remote == true)
                 group.group(.and) { box in
@@ -73,14 +76,15 @@ enum Recommendations {
         return Array(found.sorted { $0.1.score > $1.1.score }.prefix(count)).map { (helpOffer: $0.0, match: $0.1) }
     }
 
-    /// What the matcher needs of the indexed offers that meet `condition` (on `s`, the search index),
-    /// newest first, at most `limit`.
+    /// What the matcher needs of the newest `limit` indexed offers that meet `condition` (on `s`, the
+    /// search index): the narrow index picks them, and only those wide rows are read.
     static func offerFacts(where condition: SQLQueryString?, limit: Int, on sql: any SQLDatabase) async throws -> [(id: UUID, facts: OfferFacts)] {
         let rows = try await sql.raw("""
             SELECT o.id, o.area, o.skills, o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age,
             o.minors_welcome, o.involves_children, o.accessible, o.recruitment_deadline
-            FROM \(unsafeRaw: OfferIndex.table) s JOIN offers o ON o.id = s.offer_id
-            """ + DistanceSQL.whereClause(condition.map { [$0] } ?? []) + " ORDER BY s.published_at DESC LIMIT \(literal: limit)").all()
+            FROM (SELECT s.offer_id FROM \(unsafeRaw: OfferIndex.table) s
+            """ + DistanceSQL.whereClause(condition.map { [$0] } ?? []) + " ORDER BY s.published_at DESC LIMIT \(literal: limit)) c"
+            + " JOIN offers o ON o.id = c.offer_id").all()
         let today = OfferDates.today()
         return try rows.map { row in
             let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
@@ -100,14 +104,18 @@ enum Recommendations {
 
     static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
-        var condition: SQLQueryString?
+        // Two indexed reads rather than one with OR: the offers near the volunteer, and the remote ones.
+        var found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
         if let latitude = volunteer.latitude, let longitude = volunteer.longitude {
-            condition = "(" + DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
-                + " OR s.remote = \(bind: true))"
+            found += try await offerFacts(
+                where: DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
+                    + " AND s.remote = \(bind: false)", limit: candidates, on: sql)
+        } else {
+            found += try await offerFacts(where: "s.remote = \(bind: false)", limit: candidates, on: sql)
         }
         var scored: [(UUID, OfferMatch)] = []
         var excluded: [MatchExclusion: Int] = [:]
-        for (id, facts) in try await offerFacts(where: condition, limit: candidates, on: sql) {
+        for (id, facts) in found {
             switch OfferMatcher.match(volunteer, facts) {
             case .success(let match): scored.append((id, match))
             case .failure(let error): excluded[error.exclusion, default: 0] += 1

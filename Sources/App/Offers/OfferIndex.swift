@@ -145,6 +145,7 @@ struct CreateOfferIndex: AsyncMigration {
         try await sql.create(index: "offer_search_published_idx").on(OfferIndex.table).column("published_at").run()
         try await sql.create(index: "offer_search_place_idx").on(OfferIndex.table).column("voivodeship_code").column("published_at").run()
         try await sql.create(index: "offer_search_position_idx").on(OfferIndex.table).column("latitude").column("longitude").run()
+        try await sql.create(index: "offer_search_remote_idx").on(OfferIndex.table).column("remote").column("published_at").run()
         if postgres {
             try await sql.raw("CREATE INDEX offer_search_words_idx ON \(unsafeRaw: OfferIndex.table) USING GIN (words)").run()
             try await sql.raw("DROP INDEX IF EXISTS offers_search_idx").run()

@@ -7,7 +7,9 @@ public struct VolunteerFacts: Sendable {
     public var guardianConsent: Bool
     /// Whether the volunteer has said they will show a record check (required for work with children).
     public var recordCheckAcknowledged: Bool
-    public var skills: [String]
+    public var skills: [String] { didSet { skillTerms = skills.map(SearchTerms.terms) } }
+    /// The search terms of each skill, worked out once rather than for every offer scored.
+    public private(set) var skillTerms: [[String]] = []
     public var areas: Set<OfferArea>
     public var slots: Set<WeeklySlot>
     public var latitude: Double?
@@ -27,6 +29,7 @@ public struct VolunteerFacts: Sendable {
         self.guardianConsent = guardianConsent
         self.recordCheckAcknowledged = recordCheckAcknowledged
         self.skills = skills
+        self.skillTerms = skills.map(SearchTerms.terms)
         self.areas = areas
         self.slots = slots
         self.latitude = latitude
@@ -145,11 +148,11 @@ public enum OfferMatcher {
         var reasons: [MatchReason] = []
 
         // Skills
-        let wanted = offer.skills.filter { !SearchTerms.terms($0).isEmpty }
+        let wanted = offer.skills.map(SearchTerms.terms).filter { !$0.isEmpty }
         if wanted.isEmpty {
             score += MatchWeights.skills / 2
         } else {
-            let matched = wanted.filter { skill in volunteer.skills.contains { skillsMatch($0, skill) } }.count
+            let matched = wanted.filter { asked in volunteer.skillTerms.contains { termsMatch($0, asked) } }.count
             score += MatchWeights.skills * Double(matched) / Double(wanted.count)
             reasons.append(MatchReason(key: "match.reason.skills", arguments: ["matched": String(matched), "total": String(wanted.count)],
                                        favourable: matched * 2 >= wanted.count && matched > 0))
@@ -236,7 +239,10 @@ public enum OfferMatcher {
     /// Whether a skill the volunteer has answers a skill the offer asks for: at least half of the words of
     /// the offer's skill begin like a word of the volunteer's ("praca z dziećmi" answers "praca z dziecmi").
     public static func skillsMatch(_ has: String, _ wanted: String) -> Bool {
-        let own = SearchTerms.terms(has), asked = SearchTerms.terms(wanted)
+        termsMatch(SearchTerms.terms(has), SearchTerms.terms(wanted))
+    }
+
+    static func termsMatch(_ own: [String], _ asked: [String]) -> Bool {
         guard !own.isEmpty, !asked.isEmpty else { return false }
         let found = asked.filter { word in own.contains { $0.hasPrefix(word) || word.hasPrefix($0) } }.count
         return found * 2 >= asked.count
