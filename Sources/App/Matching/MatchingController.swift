@@ -73,20 +73,19 @@ struct MatchingController: RouteCollection {
         guard offer.organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
         let offerID = try offer.requireID()
         let found = try await Recommendations.volunteers(for: offer, on: req.db)
-        let volunteerIDs = found.map { $0.helpOffer.$volunteer.id }
+        let volunteerIDs = found.map(\.volunteerID)
         let known = try await HelpOffersController.volunteersKnown(to: [offer.$organisation.id], among: volunteerIDs, on: req.db)
         let invited = Set(try await OfferInvitation.query(on: req.db).filter(\.$offer.$id == offerID).all().map { $0.$volunteer.id })
-        let places = try await LocalityQuery.names(of: found.compactMap(\.helpOffer.localityID), on: req.db)
-        return (offer, try found.map { entry in
-            let volunteer = entry.helpOffer.volunteer
-            return Volunteer(
-                helpOfferID: try entry.helpOffer.requireID(),
-                name: known.contains(entry.helpOffer.$volunteer.id) ? volunteer.displayName : HelpOffersController.firstName(volunteer.displayName),
-                place: entry.helpOffer.localityID.flatMap { places[$0] } ?? req.t("offer.badge.remote"),
-                description: entry.helpOffer.description, score: entry.match.score,
+        let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: req.db)
+        return (offer, found.map { entry in
+            Volunteer(
+                helpOfferID: entry.helpOfferID,
+                name: known.contains(entry.volunteerID) ? entry.volunteerName : HelpOffersController.firstName(entry.volunteerName),
+                place: entry.localityID.flatMap { places[$0] } ?? req.t("offer.badge.remote"),
+                description: entry.description, score: entry.match.score,
                 reasons: entry.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) },
-                inviteAction: SitePath.inviteVolunteer(entry.helpOffer.id?.uuidString ?? "").path,
-                invited: invited.contains(entry.helpOffer.$volunteer.id))
+                inviteAction: SitePath.inviteVolunteer(entry.helpOfferID.uuidString).path,
+                invited: invited.contains(entry.volunteerID))
         })
     }
 

@@ -53,27 +53,75 @@ enum Recommendations {
         return facts
     }
 
-    /// The offers of help that fit an offer best, with their scores: for its coordinators.
-    static func volunteers(for offer: Offer, on db: any Database) async throws -> [(helpOffer: HelpOffer, match: OfferMatch)] {
+    /// An offer of help as the coordinators' list of fitting volunteers shows it.
+    struct FittingHelpOffer {
+        let helpOfferID: UUID
+        let volunteerID: UUID
+        let volunteerName: String
+        let localityID: Int?
+        let description: String
+        let match: OfferMatch
+    }
+
+    /// The offers of help that fit an offer best, with their scores: for its coordinators. Two indexed
+    /// reads (within reach of the offer, and remote), one query for the guardians' consents of the minors.
+    static func volunteers(for offer: Offer, on db: any Database) async throws -> [FittingHelpOffer] {
+        guard let sql = db as? any SQLDatabase else { return [] }
         let facts = OfferFacts(offer)
-        let query = HelpOffer.query(on: db).filter(\.$active == true).with(\.$volunteer).sort(\.$updatedAt, .descending).limit(candidates)
+        var places: [SQLQueryString] = ["h.remote = \(bind: true)"]
         if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
             // Read within a reach; the matcher then applies each volunteer's own distance.
-            let reach = volunteerReachKilometres / DistanceSQL.kilometresPerDegree
-            query.group(.or) { group in
-                group.filter(\.$remote == true)
-                group.group(.and) { box in
-                    box.filter(\.$latitude >= latitude - reach).filter(\.$latitude <= latitude + reach)
-                        .filter(\.$longitude >= longitude - 2 * reach).filter(\.$longitude <= longitude + 2 * reach)
-                }
+            places.append(DistanceSQL.within(alias: "h", latitude: latitude, longitude: longitude, kilometres: volunteerReachKilometres)
+                + " AND h.remote = \(bind: false)")
+        } else if offer.remote {
+            places.append("h.remote = \(bind: false)")
+        }
+        var rows: [any SQLRow] = []
+        for (index, place) in places.enumerated() {
+            rows += try await sql.raw("""
+                SELECT h.id, h.volunteer_id, h.description, h.skills, h.areas, h.weekly_slots, h.locality_id, h.latitude, h.longitude,
+                h.distance_km, h.remote, h.languages, h.record_check, h.needs_accessibility, u.display_name, u.date_of_birth
+                FROM help_offers h JOIN users u ON u.id = h.volunteer_id
+                WHERE h.active = \(bind: true) AND u.status = \(bind: User.Status.active.rawValue) AND
+                """ + " " + place + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)").all()
+        }
+        let today = Date()
+        var ages: [UUID: Int] = [:]
+        for row in rows {
+            let volunteer = try row.decode(column: "volunteer_id", as: UUID.self)
+            if let age = try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay).flatMap({ Age.years(bornOn: $0, on: today) }) {
+                ages[volunteer] = age
             }
         }
-        var found: [(HelpOffer, OfferMatch)] = []
-        for helpOffer in try await query.all() where helpOffer.volunteer.status == User.Status.active.rawValue {
-            let volunteer = try await Self.facts(of: helpOffer.volunteer, helpOffer: helpOffer, on: db)
-            if case .success(let match) = OfferMatcher.match(volunteer, facts) { found.append((helpOffer, match)) }
+        let minors = ages.filter { $0.value < OfferMatcher.adultAge }.map(\.key)
+        var consented = Set<UUID>()
+        if !minors.isEmpty {
+            let consents = try await ConsentRecord.query(on: db).filter(\.$user.$id ~~ minors)
+                .filter(\.$kind == ConsentRecord.Kind.guardian.rawValue).sort(\.$at, .ascending).all()
+            for consent in consents {
+                if consent.granted { consented.insert(consent.$user.id) } else { consented.remove(consent.$user.id) }
+            }
         }
-        return Array(found.sorted { $0.1.score > $1.1.score }.prefix(count)).map { (helpOffer: $0.0, match: $0.1) }
+        var found: [FittingHelpOffer] = []
+        for row in rows {
+            let volunteerID = try row.decode(column: "volunteer_id", as: UUID.self)
+            let volunteer = VolunteerFacts(
+                age: ages[volunteerID], guardianConsent: consented.contains(volunteerID),
+                recordCheckAcknowledged: try row.decode(column: "record_check", as: Bool.self),
+                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
+                areas: Set(try row.decode(column: "areas", as: String.self).split(separator: ",").compactMap { OfferArea(rawValue: String($0)) }),
+                slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
+                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
+                travelKilometres: Double(try row.decode(column: "distance_km", as: Int.self)), remote: try row.decode(column: "remote", as: Bool.self),
+                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
+                needsAccessibility: try row.decode(column: "needs_accessibility", as: Bool.self))
+            guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { continue }
+            found.append(FittingHelpOffer(
+                helpOfferID: try row.decode(column: "id", as: UUID.self), volunteerID: volunteerID,
+                volunteerName: try row.decode(column: "display_name", as: String.self), localityID: try row.decode(column: "locality_id", as: Int?.self),
+                description: try row.decode(column: "description", as: String.self), match: match))
+        }
+        return Array(found.sorted { $0.match.score > $1.match.score }.prefix(count))
     }
 
     /// What the matcher needs of the newest `limit` indexed offers that meet `condition` (on `s`, the
