@@ -67,6 +67,13 @@ struct AccountRulesTests {
         #expect(Age.parseDay("24-02-29") == nil)
         #expect(Age.parseDay("2024-13-01") == nil)
         #expect(Age.years(bornOn: try #require(Age.parseDay("2100-01-01")), on: day) == nil, "not born yet")
+        // The arithmetic on days agrees with the calendar, birthdays and leap days included.
+        for (born, now) in [("2008-11-26", day), ("2008-11-27", day), ("2004-02-29", day), ("1950-01-01", day.addingTimeInterval(-3600)),
+                            ("2024-02-29", Date(timeIntervalSince1970: 1_835_395_200))] {
+            let birth = try #require(Age.parseDay(born))
+            #expect(Age.years(bornOn: birth, today: Age.today(now)) == Age.years(bornOn: birth, on: now), "\(born)")
+        }
+        #expect(Age.years(bornOn: try #require(Age.parseDay("2100-01-01")), today: Age.today(day)) == nil)
     }
 
     @Test func programmeDocumentsHaveEveryLanguage() {

@@ -85,11 +85,11 @@ enum Recommendations {
                 WHERE h.active = \(bind: true) AND u.status = \(bind: User.Status.active.rawValue) AND
                 """ + " " + place + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)").all()
         }
-        let today = Date()
+        let today = Age.today()
         var ages: [UUID: Int] = [:]
         for row in rows {
             let volunteer = try row.decode(column: "volunteer_id", as: UUID.self)
-            if let age = try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay).flatMap({ Age.years(bornOn: $0, on: today) }) {
+            if let age = try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay).flatMap({ Age.years(bornOn: $0, today: today) }) {
                 ages[volunteer] = age
             }
         }

@@ -29,6 +29,23 @@ public enum Age {
         return calendar.dateComponents([.year], from: birthDate, to: date).year
     }
 
+    /// Whole years of age on `today` (year, month and day in the programme's time zone), by arithmetic on the
+    /// days alone — for lists that work out many ages against one day.
+    public static func years(bornOn birth: DateComponents, today: DateComponents) -> Int? {
+        guard let year = birth.year, let month = birth.month, let day = birth.day,
+            let nowYear = today.year, let nowMonth = today.month, let nowDay = today.day
+        else { return nil }
+        let years = nowYear - year - ((nowMonth, nowDay) < (month, day) ? 1 : 0)
+        return years >= 0 ? years : nil
+    }
+
+    /// Today's year, month and day in the programme's time zone.
+    public static func today(_ now: Date = Date()) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DateFormat.timeZone
+        return calendar.dateComponents([.year, .month, .day], from: now)
+    }
+
     /// Parses an ISO date "2009-05-31" (as an HTML date field sends it) into its components.
     public static func parseDay(_ text: String) -> DateComponents? {
         let parts = text.trimmingSpaces().split(separator: "-")
