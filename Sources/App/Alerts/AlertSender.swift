@@ -70,9 +70,7 @@ final class AlertSender: LifecycleHandler, @unchecked Sendable {
         var offers: [OfferSummary]
         let link: String
         if alert.kind == Alert.Kind.recommendations.rawValue {
-            let helpOffer = try await HelpOffer.query(on: db).filter(\.$volunteer.$id == user.requireID()).first()
-            let facts = try await Recommendations.facts(of: user, helpOffer: helpOffer, on: db)
-            offers = try await Recommendations.recommend(for: facts, on: db).recommendations.map(\.offer)
+            offers = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: db).facts, on: db).recommendations.map(\.offer)
             link = SitePath.recommendations.path
         } else {
             let request = Request(application: app, method: .GET, url: URI(string: SitePath.offers.path + "?" + alert.query),

@@ -33,8 +33,7 @@ struct MatchingController: RouteCollection {
     @Sendable
     func recommendations(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let helpOffer = try await HelpOffer.query(on: req.db).filter(\.$volunteer.$id == user.requireID()).first()
-        let facts = try await Recommendations.facts(of: user, helpOffer: helpOffer, on: req.db)
+        let (facts, helpOffer) = try await Recommendations.facts(of: user, on: req.db)
         let result = try await Recommendations.recommend(for: facts, on: req.db)
         let items = result.recommendations.map { recommendation in
             Item(card: OffersController.card(recommendation.offer, distance: recommendation.match.kilometres, req),
@@ -122,8 +121,7 @@ struct MatchingAPIController: RouteCollection {
     @Sendable
     func recommendations(req: Request) async throws -> RecommendationList {
         let user = try req.requireUser()
-        let helpOffer = try await HelpOffer.query(on: req.db).filter(\.$volunteer.$id == user.requireID()).first()
-        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, helpOffer: helpOffer, on: req.db), on: req.db)
+        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, on: req.db)
         return RecommendationList(
             items: result.recommendations.map {
                 Recommendation(offer: OffersAPIController.dto($0.offer, distance: $0.match.kilometres), score: ($0.match.score * 10).rounded() / 10,

@@ -26,6 +26,12 @@ enum Recommendations {
         let missing: [String]
     }
 
+    /// What the matching knows of a volunteer, with their offer of help (nil when they have none).
+    static func facts(of user: User, on db: any Database) async throws -> (facts: VolunteerFacts, helpOffer: HelpOffer?) {
+        let helpOffer = try await HelpOffer.query(on: db).filter(\.$volunteer.$id == user.requireID()).first()
+        return (try await facts(of: user, helpOffer: helpOffer, on: db), helpOffer)
+    }
+
     /// What the matching knows of a volunteer: their age and guardian's consent, and their offer of help.
     static func facts(of user: User, helpOffer: HelpOffer?, on db: any Database) async throws -> VolunteerFacts {
         var facts = VolunteerFacts(age: user.age())

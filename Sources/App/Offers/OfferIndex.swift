@@ -66,11 +66,7 @@ enum OfferIndex {
     /// Takes the offers with these ids out of the index.
     static func remove(_ ids: [UUID], on sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
-        var list = SQLQueryString("")
-        for (index, id) in ids.enumerated() {
-            if index > 0 { list += ", " }
-            list += "\(bind: id)"
-        }
+        let list = DistanceSQL.list(ids)
         if !isPostgres(sql) {
             try await sql.raw("DELETE FROM \(unsafeRaw: wordsTable) WHERE rowid IN (SELECT key FROM \(unsafeRaw: table) WHERE offer_id IN (" + list + "))").run()
         }

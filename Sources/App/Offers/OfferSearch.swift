@@ -78,6 +78,16 @@ enum DistanceSQL {
             + squared(alias: alias, latitude: latitude, longitude: longitude) + " <= \(literal: kilometres * kilometres))"
     }
 
+    /// The values bound one by one and separated by commas, for an `IN (…)` list.
+    static func list(_ ids: [UUID]) -> SQLQueryString {
+        var list = SQLQueryString("")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { list += ", " }
+            list += "\(bind: id)"
+        }
+        return list
+    }
+
     /// `conditions` joined with AND, as a WHERE clause.
     static func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
         var clause: SQLQueryString = conditions.isEmpty ? "" : " WHERE "
@@ -225,11 +235,7 @@ struct OfferSummary: Decodable, Sendable {
     /// The offers with these ids, in the order of `ids`.
     static func load(_ ids: [UUID], on db: any Database) async throws -> [OfferSummary] {
         guard let sql = db as? any SQLDatabase, !ids.isEmpty else { return [] }
-        var list = SQLQueryString("")
-        for (index, id) in ids.enumerated() {
-            if index > 0 { list += ", " }
-            list += "\(bind: id)"
-        }
+        let list = DistanceSQL.list(ids)
         let rows = try await sql.raw("""
             SELECT o.id, o.title, o.description, o.area, o.skills, o.schedule, o.starts_on, o.ends_on, o.weekly_slots, o.hours_per_week,
             l.name AS locality_name, o.voivodeship_code, o.latitude, o.longitude, o.remote, o.volunteers_needed, o.minimum_age,
@@ -334,13 +340,7 @@ enum OfferSearch {
     /// condition leaves out come last, still in order of relevance.
     static func byFit(_ ids: [UUID], for volunteer: VolunteerFacts, on sql: any SQLDatabase) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
-        var list = SQLQueryString("s.offer_id IN (")
-        for (index, id) in ids.enumerated() {
-            if index > 0 { list += ", " }
-            list += "\(bind: id)"
-        }
-        list += ")"
-        let facts = try await Recommendations.offerFacts(where: list, limit: ids.count, on: sql)
+        let facts = try await Recommendations.offerFacts(where: "s.offer_id IN (" + DistanceSQL.list(ids) + ")", limit: ids.count, on: sql)
         var scores: [UUID: Double] = [:]
         for (id, offer) in facts {
             if case .success(let match) = OfferMatcher.match(volunteer, offer) { scores[id] = match.score }

@@ -97,9 +97,7 @@ struct OffersAPIController: RouteCollection {
     /// The fields of a JSON object as the offer form has them: yes/no as a checked box, numbers as text,
     /// `weekly_slots` as one box per slot, other lists joined with commas.
     static func formValues(_ req: Request) throws -> [String: String] {
-        guard req.headers.contentType == .json else { throw LocalizedAbort(.unsupportedMediaType, key: "error.status.415.detail") }
-        let body: [String: FieldValue]
-        do { body = try req.content.decode([String: FieldValue].self) } catch { throw LocalizedAbort(.badRequest, key: "api.error.body") }
+        let body = try Self.body([String: FieldValue].self, req)
         guard body.count <= 100 else { throw LocalizedAbort(.badRequest, key: "api.error.body") }
         var values: [String: String] = [:]
         for (key, value) in body {
@@ -113,6 +111,12 @@ struct OffersAPIController: RouteCollection {
             }
         }
         return values
+    }
+
+    /// The JSON body of a request: anything else is refused (415), and so is JSON of another shape (400).
+    static func body<Body: Decodable>(_ type: Body.Type, _ req: Request) throws -> Body {
+        guard req.headers.contentType == .json else { throw LocalizedAbort(.unsupportedMediaType, key: "error.status.415.detail") }
+        do { return try req.content.decode(type) } catch { throw LocalizedAbort(.badRequest, key: "api.error.body") }
     }
 
     static func refused(_ form: FormState) -> LocalizedAbort {
@@ -174,18 +178,11 @@ struct OffersAPIController: RouteCollection {
             createdAt: application.createdAt, decidedAt: application.decidedAt)
     }
 
-    /// The `status` filter of a list, if any.
-    static func statusFilter(_ req: Request) throws -> OfferApplication.Status? {
-        guard let value = try? req.query.get(String.self, at: "status"), !value.isEmpty else { return nil }
-        guard let status = OfferApplication.Status(rawValue: value) else { throw LocalizedAbort(.badRequest, key: "api.error.status") }
-        return status
-    }
-
     @Sendable
     func offerApplications(req: Request) async throws -> ApplicationList {
         let offer = try await OffersController.coordinatedOffer(req)
         let query = OfferApplication.query(on: req.db).filter(\.$offer.$id == (try offer.requireID())).with(\.$offer).with(\.$volunteer).sort(\.$createdAt)
-        if let status = try Self.statusFilter(req) { query.filter(\.$status == status.rawValue) }
+        if let status = try OffersController.statusFilter(req, parameter: "status") { query.filter(\.$status == status.rawValue) }
         let applications = try await query.all()
         return ApplicationList(items: try applications.map { try Self.dto($0, forCoordinator: true) }, total: applications.count)
     }
@@ -195,7 +192,7 @@ struct OffersAPIController: RouteCollection {
         let user = try req.requireUser()
         let query = OfferApplication.query(on: req.db).filter(\.$volunteer.$id == (try user.requireID())).with(\.$offer).with(\.$volunteer)
             .sort(\.$createdAt, .descending)
-        if let status = try Self.statusFilter(req) { query.filter(\.$status == status.rawValue) }
+        if let status = try OffersController.statusFilter(req, parameter: "status") { query.filter(\.$status == status.rawValue) }
         let applications = try await query.all()
         return ApplicationList(items: try applications.map { try Self.dto($0, forCoordinator: false) }, total: applications.count)
     }
@@ -208,9 +205,7 @@ struct OffersAPIController: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (offer, _, _) = try await OffersController.visibleOffer(req)
-        guard req.headers.contentType == .json else { throw LocalizedAbort(.unsupportedMediaType, key: "error.status.415.detail") }
-        let input: ApplyInput
-        do { input = try req.content.decode(ApplyInput.self) } catch { throw LocalizedAbort(.badRequest, key: "api.error.body") }
+        let input = try Self.body(ApplyInput.self, req)
         let application = try await ApplicationFlow.apply(user, to: offer, message: input.message ?? "", req)
         application.$offer.value = offer
         application.$volunteer.value = user
@@ -227,9 +222,7 @@ struct OffersAPIController: RouteCollection {
     /// The volunteer withdraws; a coordinator of the offer accepts, puts on the reserve list or declines.
     @Sendable
     func changeApplication(req: Request) async throws -> ApplicationDTO {
-        guard req.headers.contentType == .json else { throw LocalizedAbort(.unsupportedMediaType, key: "error.status.415.detail") }
-        let input: StateInput
-        do { input = try req.content.decode(StateInput.self) } catch { throw LocalizedAbort(.badRequest, key: "api.error.body") }
+        let input = try Self.body(StateInput.self, req)
         guard let status = OfferApplication.Status(rawValue: input.status) else { throw LocalizedAbort(.badRequest, key: "api.error.status") }
         if status == .withdrawn {
             let application = try await ApplicationFlow.ownApplication(req)

@@ -71,8 +71,7 @@ struct OffersController: RouteCollection {
     /// The signed-in person as the matching service sees them, when the search is sorted by fit.
     static func volunteerFacts(_ req: Request, for filter: OfferFilter) async throws -> VolunteerFacts? {
         guard filter.sort == .fit, let user = req.user else { return nil }
-        let helpOffer = try await HelpOffer.query(on: req.db).filter(\.$volunteer.$id == user.requireID()).first()
-        return try await Recommendations.facts(of: user, helpOffer: helpOffer, on: req.db)
+        return try await Recommendations.facts(of: user, on: req.db).facts
     }
 
     @Sendable
@@ -429,9 +428,10 @@ struct OffersController: RouteCollection {
         let statuses: [LocalitiesController.Option]
     }
 
-    /// The `stan` filter of a list of applications, if any; an unknown state is refused.
-    static func statusFilter(_ req: Request) throws -> OfferApplication.Status? {
-        guard let value = try? req.query.get(String.self, at: "stan"), !value.isEmpty else { return nil }
+    /// The state filter of a list of applications (`stan` on the pages, `status` in the API), if any; an
+    /// unknown state is refused.
+    static func statusFilter(_ req: Request, parameter: String = "stan") throws -> OfferApplication.Status? {
+        guard let value = try? req.query.get(String.self, at: parameter), !value.isEmpty else { return nil }
         guard let status = OfferApplication.Status(rawValue: value) else { throw LocalizedAbort(.badRequest, key: "api.error.status") }
         return status
     }
