@@ -31,6 +31,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateOfferIndex())
     app.migrations.add(UpdateHelpOffersForMatching())
     app.migrations.add(CreateAlerts())
+    app.migrations.add(CreatePartnerships())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -81,6 +82,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MatchingController())
     try app.register(collection: MatchingAPIController())
     try app.register(collection: AlertsController())
+    try app.register(collection: PartnershipsController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

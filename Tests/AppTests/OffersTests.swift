@@ -23,14 +23,17 @@ func offerForm(title: String = "Spacery z seniorami w Gdańsku", needed: Int = 1
 @Suite("SOW: offers, search and applications")
 struct OffersTests {
     /// A verified organisation with a coordinator signed in.
-    func verifiedOrganisation(_ app: Application, email: String = "koordynator@example.org", name: String = "Fundacja Testowa") async throws -> (TestBrowser, UUID) {
+    func verifiedOrganisation(_ app: Application, email: String = "koordynator@example.org", name: String = "Fundacja Testowa",
+                              locality: String = "gdansk", verified: Bool = true) async throws -> (TestBrowser, UUID) {
         let browser = TestBrowser(app)
         try await browser.registerAndVerify(name: "Koordynator", email: email)
-        let response = try await browser.postMultipart("/organizacje/nowa", foundationForm(name: name), file: nil)
+        let response = try await browser.postMultipart("/organizacje/nowa", foundationForm(name: name, locality: locality), file: nil)
         let id = try #require(response.headers.first(name: .location)?.split(separator: "/").dropFirst().first.flatMap { UUID(uuidString: String($0)) })
-        let organisation = try #require(try await Organisation.find(id, on: app.db))
-        organisation.status = Organisation.Status.verified.rawValue
-        try await organisation.save(on: app.db)
+        if verified {
+            let organisation = try #require(try await Organisation.find(id, on: app.db))
+            organisation.status = Organisation.Status.verified.rawValue
+            try await organisation.save(on: app.db)
+        }
         return (browser, id)
     }
 

@@ -31,3 +31,20 @@ def wait_for_link(address, fragment, timeout=60):
                     return re.sub(r"^https?://[^/]+", "", url)
         time.sleep(0.5)
     raise AssertionError(f"no mail to {address} with {fragment} within {timeout} s")
+
+
+def wait_for_subject(subject, since=0, timeout=60):
+    """The recipient of the newest message with `subject` written after `since` (a time.time()), waiting for
+    the mail worker."""
+    assert DATA_DIR, "KORPUS_DATA_DIR must name the server's data folder"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for path in sorted(glob.glob(os.path.join(DATA_DIR, "outbox", "*.eml")), key=os.path.getmtime, reverse=True):
+            if os.path.getmtime(path) < since:
+                break
+            with open(path, "rb") as f:
+                message = email.message_from_binary_file(f, policy=email.policy.default)
+            if message["Subject"] == subject:
+                return message["To"]
+        time.sleep(0.5)
+    raise AssertionError(f"no mail with the subject {subject} within {timeout} s")

@@ -15,7 +15,12 @@ struct HomeController: RouteCollection {
 
     struct Content: Encodable {
         let audiences: [Audience]
+        /// For a signed-in person, the best few of "Polecane dla Ciebie".
+        let recommendations: [MatchingController.Item]?
     }
+
+    /// How many recommendations the start page shows; the full list is on its own page.
+    static let recommendationCount = 3
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.home.components, use: index).publicAccess()
@@ -31,7 +36,12 @@ struct HomeController: RouteCollection {
                 lead: req.t("home.\(id).lead"),
                 points: (1...4).map { req.t("home.\(id).point\($0)") })
         }
-        return try await req.render("home/index", title: req.t("home.title"), Content(audiences: audiences))
+        var recommendations: [MatchingController.Item]?
+        if let user = req.user {
+            let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, on: req.db)
+            recommendations = MatchingController.items(Array(result.recommendations.prefix(Self.recommendationCount)), req)
+        }
+        return try await req.render("home/index", title: req.t("home.title"), Content(audiences: audiences, recommendations: recommendations))
     }
 
     struct Region: Encodable {

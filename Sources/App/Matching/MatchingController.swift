@@ -30,15 +30,20 @@ struct MatchingController: RouteCollection {
         var alertAction = SitePath.alerts.path
     }
 
+    /// Recommendations as the pages show them: the offer's card and the reasons in the reader's language.
+    static func items(_ recommendations: [Recommendations.Recommendation], _ req: Request) -> [Item] {
+        recommendations.map { recommendation in
+            Item(card: OffersController.card(recommendation.offer, distance: recommendation.match.kilometres, req),
+                 reasons: recommendation.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) })
+        }
+    }
+
     @Sendable
     func recommendations(req: Request) async throws -> View {
         let user = try req.requireUser()
         let (facts, helpOffer) = try await Recommendations.facts(of: user, on: req.db)
         let result = try await Recommendations.recommend(for: facts, on: req.db)
-        let items = result.recommendations.map { recommendation in
-            Item(card: OffersController.card(recommendation.offer, distance: recommendation.match.kilometres, req),
-                 reasons: recommendation.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) })
-        }
+        let items = Self.items(result.recommendations, req)
         let excluded = MatchExclusion.allCases.compactMap { exclusion in
             result.excluded[exclusion].map { "\(req.t(exclusion.catalogueKey)): \(NumberFormat.integer($0, in: req.language))" }
         }

@@ -185,6 +185,49 @@ struct DemoOffers {
         }
         try await applications(to: created)
         try await helpOffers()
+        try await partnershipNeeds()
+    }
+
+    /// Partnership needs of demo organisations in Pomorskie and elsewhere, open to the organisations around.
+    func partnershipNeeds() async throws {
+        let entries: [(String, PartnershipKind, String, String, String, [OfferArea], String, Int, Bool)] = [
+            ("Fundacja Pomocna Dłoń", .premises, "Sala na zajęcia dla seniorów w Gdańsku",
+             "Od stycznia prowadzimy cotygodniowe spotkania seniorów z wolontariuszami. Szukamy sali na 30 osób, dostępnej dla osób poruszających się na wózkach, we wtorki po południu.",
+             "sala, dostępność, seniorzy", [.seniors], "", 25, false),
+            ("Stowarzyszenie Razem dla Słupska", .jointAction, "Wspólna zbiórka żywności przed świętami",
+             "Planujemy zbiórkę żywności w sklepach Słupska i okolic. Szukamy organizacji, które przyjmą część darów i pomogą w ich rozdaniu rodzinom w potrzebie.",
+             "magazyn, transport, wolontariusze", [.socialWelfare, .community], "", 50, false),
+            ("Stowarzyszenie Centrum Wolontariatu w Gdańsku", .coalition, "Pomorska koalicja na rzecz wolontariatu młodzieży",
+             "Zapraszamy szkoły i organizacje z całego województwa do koalicji, która przygotuje wspólny kalendarz akcji dla młodych wolontariuszy.",
+             "szkoła, młodzież, edukacja", [.education, .childrenAndYouth], "school,association,foundation", 50, true),
+            ("Krakowski Klub Sportowy Wisełka", .equipment, "Bus na wyjazdy drużyn młodzieżowych",
+             "Nasze drużyny młodzieżowe grają w lidze wojewódzkiej. Szukamy partnera, który udostępni bus na kilka wyjazdów w sezonie.",
+             "transport, bus", [.sport, .childrenAndYouth], "", 50, false),
+        ]
+        for (organisationName, kind, title, description, wanted, areas, kinds, reach, remote) in entries {
+            guard let organisation = try await Organisation.query(on: db).filter(\.$name == organisationName).first(),
+                let locality = try await LocalityRecord.find(organisation.localityID, on: db), let localityID = locality.id
+            else { continue }
+            let need = PartnershipNeed()
+            need.$organisation.id = try organisation.requireID()
+            need.kind = kind.rawValue
+            need.title = title
+            need.description = description
+            need.areas = areas.map(\.rawValue).joined(separator: ",")
+            need.wanted = wanted
+            need.preferredKinds = kinds
+            need.localityID = localityID
+            need.voivodeshipCode = organisation.voivodeshipCode
+            need.latitude = locality.latitude
+            need.longitude = locality.longitude
+            need.reachKilometres = reach
+            need.remote = remote
+            need.validUntil = Self.day(after: OfferDates.today(), days: 60)
+            need.status = PartnershipNeed.Status.open.rawValue
+            need.createdBy = organisation.createdBy
+            need.createdAt = Date()
+            try await need.create(on: db)
+        }
     }
 
     /// Offers of help from the demo volunteers.

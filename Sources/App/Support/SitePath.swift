@@ -58,6 +58,12 @@ public enum SitePath: Sendable, Equatable {
     case deleteAlert(String)
     case unsubscribe(String)
     case helpOffers
+    case partnerships
+    case partnershipNeed(String)
+    case respondToNeed(String)
+    case closeNeed(String)
+    case organisationPartnerships(String)
+    case newPartnershipNeed(String)
     case inviteVolunteer(String)
     case answerInvitation(String)
     case hideOffer(String)
@@ -128,6 +134,12 @@ public enum SitePath: Sendable, Equatable {
         case .deleteAlert(let id): "/powiadomienia-email/\(id)/usun"
         case .unsubscribe(let token): "/wypisz/\(token)"
         case .helpOffers: "/oferty-pomocy"
+        case .partnerships: "/partnerstwa"
+        case .partnershipNeed(let id): "/partnerstwa/\(id)"
+        case .respondToNeed(let id): "/partnerstwa/\(id)/odpowiedz"
+        case .closeNeed(let id): "/partnerstwa/\(id)/zamknij"
+        case .organisationPartnerships(let id): "/organizacje/\(id)/partnerstwa"
+        case .newPartnershipNeed(let id): "/organizacje/\(id)/partnerstwa/nowa"
         case .inviteVolunteer(let id): "/oferty-pomocy/\(id)/zapros"
         case .answerInvitation(let id): "/zaproszenia-do-ofert/\(id)/odpowiedz"
         case .hideOffer(let id): "/oferty/\(id)/ukrycie"
@@ -180,6 +192,11 @@ public enum SitePath: Sendable, Equatable {
         case .hideOffer: Self.pattern(.hideOffer(":offerID"))
         case .applicationThread: Self.pattern(.applicationThread(":applicationID"))
         case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
+        case .partnershipNeed: Self.pattern(.partnershipNeed(":needID"))
+        case .respondToNeed: Self.pattern(.respondToNeed(":needID"))
+        case .closeNeed: Self.pattern(.closeNeed(":needID"))
+        case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))
+        case .newPartnershipNeed: Self.pattern(.newPartnershipNeed(":organisationID"))
         default: path.pathComponents
         }
     }

@@ -79,6 +79,7 @@ public struct OfferFacts: Sendable {
 }
 
 /// One reason behind a score, as a catalogue key with its arguments, so it is said in the person's language.
+/// Arguments named `area` and `kind` hold catalogue keys, `areas` area codes and `slots` weekly slot codes.
 public struct MatchReason: Sendable, Equatable {
     public let key: String
     public let arguments: [String: String]
@@ -89,6 +90,11 @@ public struct MatchReason: Sendable, Equatable {
     public func text(in catalogue: Catalogue) -> String {
         var named = arguments
         if let area = arguments["area"] { named["area"] = catalogue.text(area) }
+        if let kind = arguments["kind"] { named["kind"] = catalogue.text(kind) }
+        if let areas = arguments["areas"] {
+            named["areas"] = areas.split(separator: ",").compactMap { OfferArea(rawValue: String($0)) }
+                .map { catalogue.text($0.catalogueKey) }.joined(separator: ", ")
+        }
         if let slots = arguments["slots"] {
             named["slots"] = WeeklySlot.list(slots).map { catalogue.text("slot.day.\($0.day.rawValue)") + " " + catalogue.text("slot.part.\($0.part.rawValue)") }
                 .joined(separator: ", ")

@@ -94,6 +94,11 @@ public enum SearchTerms {
 
     /// The stemmed, folded words of a query, at most eight, without duplicates; letters and digits only.
     public static func terms(_ query: String) -> [String] {
+        terms(query, limit: maximumTerms)
+    }
+
+    /// The stemmed, folded words of a text, at most `limit`, without duplicates.
+    public static func terms(_ query: String, limit: Int) -> [String] {
         let folded = TextFolding.fold(query)
         var words: [String] = []
         var current = ""
@@ -112,7 +117,7 @@ public enum SearchTerms {
             let stem = stem(String(word.prefix(maximumTermLength)))
             guard stem.count >= 2, seen.insert(stem).inserted else { continue }
             result.append(stem)
-            if result.count == maximumTerms { break }
+            if result.count == limit { break }
         }
         return result
     }

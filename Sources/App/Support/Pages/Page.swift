@@ -44,14 +44,14 @@ extension Request {
         "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
         "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
         "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
-        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "account_suspended", "message_sent",
+        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "partnership_published", "partnership_answered", "partnership_closed", "account_suspended", "message_sent",
         "alert_saved", "alert_deleted", "alert_unsubscribed",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
     func page<Content: Encodable>(title: String, content: Content) async throws -> Page<Content> {
         let currentPath = url.path
-        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.localities, "nav.localities")]
+        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.partnerships, "nav.partnerships"), (.localities, "nav.localities")]
         if let user {
             navigation.append((.recommendations, "nav.recommendations"))
             navigation.append((.myApplications, "nav.my_applications"))

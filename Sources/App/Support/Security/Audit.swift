@@ -76,6 +76,9 @@ enum AuditAction: String {
     case offerHidden = "offer.hidden"
     case offerShown = "offer.shown"
     case accountSuspended = "account.suspended"
+    case partnershipPublished = "partnership.published"
+    case partnershipAnswered = "partnership.answered"
+    case partnershipClosed = "partnership.closed"
 }
 
 extension Request {
