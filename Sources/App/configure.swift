@@ -32,6 +32,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(UpdateHelpOffersForMatching())
     app.migrations.add(CreateAlerts())
     app.migrations.add(CreatePartnerships())
+    app.migrations.add(CreateMatchingIndexes())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)

@@ -64,6 +64,8 @@ struct AccountRulesTests {
         #expect(Age.years(bornOn: birth, on: day.addingTimeInterval(-3600)) == 17)
         #expect(Age.parseDay("2023-02-29") == nil)
         #expect(Age.parseDay("2024-02-29") != nil)
+        #expect(Age.parseDay("2000-02-29") != nil && Age.parseDay("2100-02-29") == nil, "the century rule")
+        #expect(Age.parseDay("2026-04-31") == nil && Age.parseDay("2026-12-31") != nil)
         #expect(Age.parseDay("24-02-29") == nil)
         #expect(Age.parseDay("2024-13-01") == nil)
         #expect(Age.years(bornOn: try #require(Age.parseDay("2100-01-01")), on: day) == nil, "not born yet")

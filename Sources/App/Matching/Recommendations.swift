@@ -43,7 +43,7 @@ enum Recommendations {
         if let helpOffer {
             facts.skills = helpOffer.skillList
             facts.areas = Set(helpOffer.areaList)
-            facts.slots = Set(WeeklySlot.list(helpOffer.weeklySlots))
+            facts.slots = WeeklySlot.set(helpOffer.weeklySlots)
             facts.latitude = helpOffer.latitude
             facts.longitude = helpOffer.longitude
             facts.travelKilometres = Double(helpOffer.distanceKilometres)
@@ -84,12 +84,13 @@ enum Recommendations {
         }
         var rows: [any SQLRow] = []
         for (index, place) in places.enumerated() {
+            // The newest offers of help in the place are picked from an index alone; only those rows are read.
             rows += try await sql.raw("""
-                SELECT h.id, h.volunteer_id, h.description, h.skills, h.areas, h.weekly_slots, h.locality_id, h.latitude, h.longitude,
-                h.distance_km, h.remote, h.languages, h.record_check, h.needs_accessibility, u.display_name, u.date_of_birth
-                FROM help_offers h JOIN users u ON u.id = h.volunteer_id
-                WHERE h.active = \(bind: true) AND u.status = \(bind: User.Status.active.rawValue) AND
-                """ + " " + place + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)").all()
+                SELECT h.id, h.volunteer_id, h.skills, h.areas, h.weekly_slots, h.latitude, h.longitude,
+                h.distance_km, h.remote, h.languages, h.record_check, h.needs_accessibility, u.date_of_birth
+                FROM (SELECT h.id FROM help_offers h WHERE h.active = \(bind: true) AND
+                """ + " " + place + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)) c"
+                + " JOIN help_offers h ON h.id = c.id JOIN users u ON u.id = h.volunteer_id WHERE u.status = \(bind: User.Status.active.rawValue)").all()
         }
         let today = Age.today()
         var ages: [UUID: Int] = [:]
@@ -108,7 +109,7 @@ enum Recommendations {
                 if consent.granted { consented.insert(consent.$user.id) } else { consented.remove(consent.$user.id) }
             }
         }
-        var found: [FittingHelpOffer] = []
+        var scored: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
         for row in rows {
             let volunteerID = try row.decode(column: "volunteer_id", as: UUID.self)
             let volunteer = VolunteerFacts(
@@ -116,18 +117,30 @@ enum Recommendations {
                 recordCheckAcknowledged: try row.decode(column: "record_check", as: Bool.self),
                 skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
                 areas: Set(try row.decode(column: "areas", as: String.self).split(separator: ",").compactMap { OfferArea(rawValue: String($0)) }),
-                slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
+                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
                 latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                 travelKilometres: Double(try row.decode(column: "distance_km", as: Int.self)), remote: try row.decode(column: "remote", as: Bool.self),
                 languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
                 needsAccessibility: try row.decode(column: "needs_accessibility", as: Bool.self))
             guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { continue }
-            found.append(FittingHelpOffer(
-                helpOfferID: try row.decode(column: "id", as: UUID.self), volunteerID: volunteerID,
-                volunteerName: try row.decode(column: "display_name", as: String.self), localityID: try row.decode(column: "locality_id", as: Int?.self),
-                description: try row.decode(column: "description", as: String.self), match: match))
+            scored.append((try row.decode(column: "id", as: UUID.self), volunteerID, match))
         }
-        return Array(found.sorted { $0.match.score > $1.match.score }.prefix(count))
+        let best = scored.sorted { $0.match.score > $1.match.score }.prefix(count)
+        guard !best.isEmpty else { return [] }
+        // What the list shows is read for the best ones only.
+        var shown: [UUID: (name: String, localityID: Int?, description: String)] = [:]
+        for row in try await sql.raw("SELECT h.id, h.description, h.locality_id, u.display_name FROM help_offers h JOIN users u ON u.id = h.volunteer_id"
+            + " WHERE h.id IN (" + DistanceSQL.list(best.map(\.helpOffer)) + ")").all() {
+            shown[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "display_name", as: String.self),
+                                                                 try row.decode(column: "locality_id", as: Int?.self),
+                                                                 try row.decode(column: "description", as: String.self))
+        }
+        return best.compactMap { entry in
+            shown[entry.helpOffer].map {
+                FittingHelpOffer(helpOfferID: entry.helpOffer, volunteerID: entry.volunteer, volunteerName: $0.name, localityID: $0.localityID,
+                                 description: $0.description, match: entry.match)
+            }
+        }
     }
 
     /// What the matcher needs of the newest `limit` indexed offers that meet `condition` (on `s`, the
@@ -146,7 +159,7 @@ enum Recommendations {
                 area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
                 skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
                 schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
-                slots: Set(WeeklySlot.list(try row.decode(column: "weekly_slots", as: String.self))),
+                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
                 latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                 remote: try row.decode(column: "remote", as: Bool.self),
                 languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
@@ -192,7 +205,7 @@ extension OfferFacts {
     /// What the matching service needs of an offer.
     init(_ offer: Offer) {
         self.init(area: OfferArea(rawValue: offer.area) ?? .other, skills: CommaList.items(offer.skills),
-                  schedule: OfferSchedule(rawValue: offer.schedule) ?? .regular, slots: Set(WeeklySlot.list(offer.weeklySlots)),
+                  schedule: OfferSchedule(rawValue: offer.schedule) ?? .regular, slots: WeeklySlot.set(offer.weeklySlots),
                   latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote, languages: CommaList.items(offer.languages),
                   minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome, involvesChildren: offer.involvesChildren,
                   accessible: offer.accessible, openForApplications: offer.isOpenForApplications)

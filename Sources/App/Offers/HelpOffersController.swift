@@ -173,9 +173,10 @@ struct HelpOffersController: RouteCollection {
     /// full name may be shown to its coordinators.
     static func volunteersKnown(to organisations: [UUID], among volunteers: [UUID], on db: any Database) async throws -> Set<UUID> {
         guard !volunteers.isEmpty else { return [] }
-        let offers = try await Offer.query(on: db).filter(\.$organisation.$id ~~ organisations).all().compactMap(\.id)
+        let offers = try await Offer.query(on: db).filter(\.$organisation.$id ~~ organisations).field(\.$id).all().compactMap(\.id)
         guard !offers.isEmpty else { return [] }
-        let applied = try await OfferApplication.query(on: db).filter(\.$offer.$id ~~ offers).filter(\.$volunteer.$id ~~ volunteers).all()
+        let applied = try await OfferApplication.query(on: db).filter(\.$offer.$id ~~ offers).filter(\.$volunteer.$id ~~ volunteers)
+            .field(\.$volunteer.$id).all()
         return Set(applied.map { $0.$volunteer.id })
     }
 

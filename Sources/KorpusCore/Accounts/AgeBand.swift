@@ -53,13 +53,17 @@ public enum Age {
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DateFormat.timeZone
-        let components = DateComponents(year: year, month: month, day: day)
-        // Refuse days that do not exist, such as 31 February.
-        guard let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date) == components
-        else { return nil }
-        return components
+        // Refuse days that do not exist, such as 31 February (Gregorian leap years).
+        guard day <= daysIn(month: month, year: year) else { return nil }
+        return DateComponents(year: year, month: month, day: day)
+    }
+
+    /// The number of days of a month of the Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }

@@ -7,7 +7,7 @@ public struct VolunteerFacts: Sendable {
     public var guardianConsent: Bool
     /// Whether the volunteer has said they will show a record check (required for work with children).
     public var recordCheckAcknowledged: Bool
-    public var skills: [String] { didSet { skillTerms = skills.map(SearchTerms.terms) } }
+    public var skills: [String] { didSet { skillTerms = skills.map(SearchTerms.recurring) } }
     /// The search terms of each skill, worked out once rather than for every offer scored.
     public private(set) var skillTerms: [[String]] = []
     public var areas: Set<OfferArea>
@@ -19,7 +19,9 @@ public struct VolunteerFacts: Sendable {
     /// Whether the volunteer takes remote work.
     public var remote: Bool
     /// Languages the volunteer speaks, in any form of diacritics; empty means Polish only.
-    public var languages: [String]
+    public var languages: [String] { didSet { spokenLanguages = Set(languages.map(TextFolding.fold)) } }
+    /// The languages folded, worked out once.
+    public private(set) var spokenLanguages: Set<String> = []
     public var needsAccessibility: Bool
 
     public init(age: Int?, guardianConsent: Bool = false, recordCheckAcknowledged: Bool = false, skills: [String] = [],
@@ -29,7 +31,7 @@ public struct VolunteerFacts: Sendable {
         self.guardianConsent = guardianConsent
         self.recordCheckAcknowledged = recordCheckAcknowledged
         self.skills = skills
-        self.skillTerms = skills.map(SearchTerms.terms)
+        self.skillTerms = skills.map(SearchTerms.recurring)
         self.areas = areas
         self.slots = slots
         self.latitude = latitude
@@ -37,6 +39,7 @@ public struct VolunteerFacts: Sendable {
         self.travelKilometres = travelKilometres
         self.remote = remote
         self.languages = languages
+        self.spokenLanguages = Set(languages.map(TextFolding.fold))
         self.needsAccessibility = needsAccessibility
     }
 }
@@ -44,14 +47,18 @@ public struct VolunteerFacts: Sendable {
 /// What the matching service knows of an offer.
 public struct OfferFacts: Sendable {
     public var area: OfferArea
-    public var skills: [String]
+    public var skills: [String] { didSet { skillTerms = Self.terms(of: skills) } }
+    /// The search terms of each skill asked for, worked out once.
+    public private(set) var skillTerms: [[String]] = []
     public var schedule: OfferSchedule
     public var slots: Set<WeeklySlot>
     public var latitude: Double?
     public var longitude: Double?
     public var remote: Bool
     /// Languages the work needs ("polski", "ukraiński"); Polish alone (or nothing) asks for nothing special.
-    public var languages: [String]
+    public var languages: [String] { didSet { otherLanguages = Self.otherThanPolish(languages) } }
+    /// The languages needed other than Polish, as written and folded, worked out once.
+    public private(set) var otherLanguages: [(name: String, folded: String)] = []
     public var minimumAge: Int
     public var minorsWelcome: Bool
     public var involvesChildren: Bool
@@ -64,17 +71,32 @@ public struct OfferFacts: Sendable {
                 openForApplications: Bool = true) {
         self.area = area
         self.skills = skills
+        self.skillTerms = Self.terms(of: skills)
         self.schedule = schedule
         self.slots = slots
         self.latitude = latitude
         self.longitude = longitude
         self.remote = remote
         self.languages = languages
+        self.otherLanguages = Self.otherThanPolish(languages)
         self.minimumAge = minimumAge
         self.minorsWelcome = minorsWelcome
         self.involvesChildren = involvesChildren
         self.accessible = accessible
         self.openForApplications = openForApplications
+    }
+
+    static func terms(of skills: [String]) -> [[String]] {
+        skills.map(SearchTerms.recurring).filter { !$0.isEmpty }
+    }
+
+    static func otherThanPolish(_ languages: [String]) -> [(name: String, folded: String)] {
+        languages.compactMap { written in
+            let name = written.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name != "polski" else { return nil }
+            let folded = TextFolding.fold(name)
+            return folded == "polski" ? nil : (name, folded)
+        }
     }
 }
 
@@ -154,7 +176,7 @@ public enum OfferMatcher {
         var reasons: [MatchReason] = []
 
         // Skills
-        let wanted = offer.skills.map(SearchTerms.terms).filter { !$0.isEmpty }
+        let wanted = offer.skillTerms
         if wanted.isEmpty {
             score += MatchWeights.skills / 2
         } else {
@@ -209,15 +231,15 @@ public enum OfferMatcher {
         }
 
         // Languages
-        let needed = offer.languages.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && TextFolding.fold($0) != "polski" }
+        let needed = offer.otherLanguages
         if !needed.isEmpty {
-            let spoken = Set(volunteer.languages.map(TextFolding.fold))
-            let missing = needed.filter { !spoken.contains(TextFolding.fold($0)) }
+            let missing = needed.filter { !volunteer.spokenLanguages.contains($0.folded) }
             if missing.isEmpty {
-                reasons.append(MatchReason(key: "match.reason.languages", arguments: ["languages": needed.joined(separator: ", ")], favourable: true))
+                reasons.append(MatchReason(key: "match.reason.languages", arguments: ["languages": needed.map(\.name).joined(separator: ", ")], favourable: true))
             } else {
                 score -= MatchWeights.language
-                reasons.append(MatchReason(key: "match.reason.languages_missing", arguments: ["languages": missing.joined(separator: ", ")], favourable: false))
+                reasons.append(MatchReason(key: "match.reason.languages_missing", arguments: ["languages": missing.map(\.name).joined(separator: ", ")],
+                                           favourable: false))
             }
         }
         return .success(OfferMatch(score: score, reasons: reasons, kilometres: kilometres))

@@ -64,8 +64,15 @@ public struct WeeklySlot: Hashable, Sendable, Comparable, Codable {
 
     /// Parses a stored list ("mon-morning,tue-evening"); unknown codes are dropped.
     public static func list(_ text: String) -> [WeeklySlot] {
-        Array(Set(text.split(separator: ",").compactMap { WeeklySlot(code: String($0)) })).sorted()
+        Array(set(text)).sorted()
     }
+
+    /// Parses a stored list into a set, for matching.
+    public static func set(_ text: String) -> Set<WeeklySlot> {
+        Set(text.split(separator: ",").compactMap { byCode[String($0)] })
+    }
+
+    private static let byCode: [String: WeeklySlot] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
 
     public static func code(of slots: [WeeklySlot]) -> String {
         Array(Set(slots)).sorted().map(\.code).joined(separator: ",")
@@ -121,6 +128,21 @@ public enum SearchTerms {
         }
         return result
     }
+
+    /// The terms of a short text that recurs — a skill, a language — worked out once per process: the
+    /// matching service scores hundreds of offers a request, most asking for the same few skills.
+    public static func recurring(_ text: String) -> [String] {
+        if let known = memo.withLock({ $0[text] }) { return known }
+        let found = terms(text)
+        memo.withLock { entries in
+            if entries.count >= memoCapacity { entries.removeAll(keepingCapacity: true) }
+            entries[text] = found
+        }
+        return found
+    }
+
+    static let memoCapacity = 50_000
+    private static let memo = LockedDictionary()
 
     /// Cuts one inflectional ending when at least four letters remain: "seniorom" → "senior".
     public static func stem(_ word: String) -> String {
@@ -198,5 +220,17 @@ public enum PlaceWords {
         if let latitude, let longitude { words.append(cell(latitude: latitude, longitude: longitude)) }
         if remote { words.append(self.remote) }
         return words
+    }
+}
+
+/// A dictionary behind a lock, for the memo of `SearchTerms.recurring`.
+final class LockedDictionary: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: [String]] = [:]
+
+    func withLock<T>(_ body: (inout [String: [String]]) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&entries)
     }
 }

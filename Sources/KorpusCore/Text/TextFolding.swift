@@ -4,11 +4,17 @@
 public enum TextFolding {
     public static func fold(_ text: String) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in text.lowercased().decomposedScalars() {
-            if let replacement = replacements[scalar] {
-                result.append(contentsOf: replacement.unicodeScalars)
-            } else if !isCombiningMark(scalar) {
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII {
                 result.append(scalar)
+                continue
+            }
+            for part in decomposition(scalar) {
+                if let replacement = replacements[part] {
+                    result.append(contentsOf: replacement.unicodeScalars)
+                } else if !isCombiningMark(part) {
+                    result.append(part)
+                }
             }
         }
         return String(result)
@@ -27,20 +33,18 @@ public enum TextFolding {
     }
 }
 
-extension String {
-    /// Canonical decomposition (NFD) without Foundation, so ą becomes a + U+0328.
-    fileprivate func decomposedScalars() -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        for character in self {
-            for scalar in character.unicodeScalars {
-                scalars.append(contentsOf: TextFolding.decompose(scalar))
-            }
-        }
-        return scalars
-    }
-}
-
 extension TextFolding {
+    /// The decompositions of U+00C0…U+024F, worked out once: `decompose` reads Unicode names, which is slow.
+    private static let latinDecompositions: [[Unicode.Scalar]] = (0xC0...0x24F).map { value in
+        Unicode.Scalar(value).map(decompose) ?? []
+    }
+
+    /// Canonical decomposition (NFD) without Foundation, so ą becomes a + U+0328, from the table.
+    static func decomposition(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        guard scalar.value >= 0xC0, scalar.value <= 0x24F else { return [scalar] }
+        return latinDecompositions[Int(scalar.value) - 0xC0]
+    }
+
     /// Decomposes a precomposed Latin letter into base letter and marks. The standard library has no
     /// public NFD, so the Latin-1 Supplement and Latin Extended-A letters are mapped by their names,
     /// e.g. "LATIN SMALL LETTER A WITH OGONEK" → "a".
