@@ -15,6 +15,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     try target.configure(app)
     try await target.prepare(app)
     app.databases.middleware.use(OfferIndex.Middleware())
+    app.databases.middleware.use(Engagement.Middleware())
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())
     app.migrations.add(UpdateUserAddAccountFields())
@@ -33,6 +34,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateAlerts())
     app.migrations.add(CreatePartnerships())
     app.migrations.add(CreateMatchingIndexes())
+    app.migrations.add(CreateEngagements())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -84,6 +86,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MatchingAPIController())
     try app.register(collection: AlertsController())
     try app.register(collection: PartnershipsController())
+    try app.register(collection: HoursController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

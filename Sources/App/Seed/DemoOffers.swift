@@ -186,6 +186,58 @@ struct DemoOffers {
         try await applications(to: created)
         try await helpOffers()
         try await partnershipNeeds()
+        try await engagementWithHours()
+    }
+
+    /// Anna Kowalska volunteers with Fundacja Pomocna Dłoń since four months ago: her weekly hours are
+    /// confirmed, this month's partly waiting for Karolina Zawadzka, the foundation's coordinator.
+    func engagementWithHours() async throws {
+        guard let anna = try await User.query(on: db).filter(\.$email == "anna.kowalska@\(DemoContent.demoDomain)").first(),
+            let foundation = try await Organisation.query(on: db).filter(\.$name == "Fundacja Pomocna Dłoń").first(),
+            let offer = try await Offer.query(on: db).filter(\.$organisation.$id == foundation.requireID())
+                .filter(\.$status == Offer.Status.published.rawValue).sort(\.$title).first()
+        else { return }
+        let annaID = try anna.requireID()
+        let application = try await OfferApplication.query(on: db).filter(\.$offer.$id == offer.requireID()).filter(\.$volunteer.$id == annaID).first()
+            ?? OfferApplication()
+        application.$offer.id = try offer.requireID()
+        application.$volunteer.id = annaID
+        application.message = "Chętnie dołączę na dłużej."
+        application.status = OfferApplication.Status.accepted.rawValue
+        application.createdAt = Date().addingTimeInterval(-150 * 86_400)
+        application.decidedAt = Date().addingTimeInterval(-140 * 86_400)
+        try await application.save(on: db)
+        guard let engagement = try await Engagement.query(on: db).filter(\.$application.$id == application.requireID()).first() else { return }
+        let today = OfferDates.today()
+        guard let now = Age.parseDay(today).flatMap(YearMonth.init(day:)) else { return }
+        let start = now.adding(months: -4)
+        engagement.startsOn = start.description + "-01"
+        engagement.endsOn = nil
+        try await engagement.save(on: db)
+        let coordinator = try await User.query(on: db).filter(\.$email == "karolina.zawadzka@\(DemoContent.demoDomain)").first()?.id
+        let tasks = ["Zakupy i rozmowa z panią Heleną", "Spacer z panem Józefem", "Pomoc przy świątecznej paczce", "Czytanie gazety seniorom w świetlicy"]
+        var entries: [HourEntry] = []
+        for offset in 0...4 {
+            let month = start.adding(months: offset)
+            for (week, day) in [3, 10, 17, 24].enumerated() {
+                let date = month.description + (day < 10 ? "-0" : "-") + String(day)
+                guard date <= today else { continue }
+                let entry = HourEntry()
+                entry.$engagement.id = try engagement.requireID()
+                entry.$volunteer.id = annaID
+                entry.$organisation.id = try foundation.requireID()
+                entry.workedOn = date
+                entry.quarterHours = 17 + week % 2 * 2
+                entry.description = tasks[week % tasks.count]
+                let waiting = offset == 4 && week > 0
+                entry.status = (waiting ? HourEntry.Status.pending : .confirmed).rawValue
+                entry.decidedBy = waiting ? nil : coordinator
+                entry.decidedAt = waiting ? nil : Date()
+                entry.createdAt = Date()
+                entries.append(entry)
+            }
+        }
+        try await entries.create(on: db)
     }
 
     /// Partnership needs of demo organisations in Pomorskie and elsewhere, open to the organisations around.

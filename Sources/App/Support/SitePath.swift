@@ -59,6 +59,14 @@ public enum SitePath: Sendable, Equatable {
     case unsubscribe(String)
     case helpOffers
     case partnerships
+    case myHours
+    case myHoursExport
+    case deleteHours(String)
+    case correctHours(String)
+    case organisationHours(String)
+    case organisationHoursExport(String)
+    case confirmHours(String)
+    case returnHours(String)
     case partnershipNeed(String)
     case respondToNeed(String)
     case closeNeed(String)
@@ -135,6 +143,14 @@ public enum SitePath: Sendable, Equatable {
         case .unsubscribe(let token): "/wypisz/\(token)"
         case .helpOffers: "/oferty-pomocy"
         case .partnerships: "/partnerstwa"
+        case .myHours: "/moje-godziny"
+        case .myHoursExport: "/moje-godziny.csv"
+        case .deleteHours(let id): "/moje-godziny/\(id)/usun"
+        case .correctHours(let id): "/moje-godziny/\(id)/korekta"
+        case .organisationHours(let id): "/organizacje/\(id)/godziny"
+        case .organisationHoursExport(let id): "/organizacje/\(id)/godziny.csv"
+        case .confirmHours(let id): "/organizacje/\(id)/godziny/potwierdz"
+        case .returnHours(let id): "/godziny/\(id)/zwroc"
         case .partnershipNeed(let id): "/partnerstwa/\(id)"
         case .respondToNeed(let id): "/partnerstwa/\(id)/odpowiedz"
         case .closeNeed(let id): "/partnerstwa/\(id)/zamknij"
@@ -193,6 +209,12 @@ public enum SitePath: Sendable, Equatable {
         case .applicationThread: Self.pattern(.applicationThread(":applicationID"))
         case .adminOperators: Self.pattern(.adminOperators(":partnerID"))
         case .partnershipNeed: Self.pattern(.partnershipNeed(":needID"))
+        case .deleteHours: Self.pattern(.deleteHours(":entryID"))
+        case .correctHours: Self.pattern(.correctHours(":entryID"))
+        case .organisationHours: Self.pattern(.organisationHours(":organisationID"))
+        case .organisationHoursExport: Self.pattern(.organisationHoursExport(":organisationID"))
+        case .confirmHours: Self.pattern(.confirmHours(":organisationID"))
+        case .returnHours: Self.pattern(.returnHours(":entryID"))
         case .respondToNeed: Self.pattern(.respondToNeed(":needID"))
         case .closeNeed: Self.pattern(.closeNeed(":needID"))
         case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))

@@ -44,7 +44,8 @@ extension Request {
         "coordinator_revoked", "child_added", "token_revoked", "verification_sent", "guardian_consent_given",
         "organisation_verified", "organisation_rejected", "partner_created", "operator_assigned", "offer_saved",
         "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
-        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "partnership_published", "partnership_answered", "partnership_closed", "account_suspended", "message_sent",
+        "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "partnership_published", "partnership_answered", "partnership_closed", "hours_logged", "hours_deleted",
+        "hours_correction_sent", "hours_none_chosen", "hours_confirmed", "hours_returned", "account_suspended", "message_sent",
         "alert_saved", "alert_deleted", "alert_unsubscribed",
     ]
 
@@ -55,6 +56,7 @@ extension Request {
         if let user {
             navigation.append((.recommendations, "nav.recommendations"))
             navigation.append((.myApplications, "nav.my_applications"))
+            navigation.append((.myHours, "nav.my_hours"))
             navigation.append((.notifications, "nav.notifications"))
             navigation.append((.account, "nav.account"))
             if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }

@@ -1,0 +1,389 @@
+import Fluent
+import KorpusCore
+import Vapor
+
+/// The time sheet (karta czasu pracy): volunteers log hours for their engagements; coordinators confirm
+/// them, one by one or many at once, or return them with a comment; both see totals and export CSV.
+struct HoursController: RouteCollection {
+    /// The most a person gives in one day, across all organisations.
+    static let dailyLimit = 24 * 4
+    static let maximumDescription = 1000
+
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(SignedInGuard())
+        signedIn.get(SitePath.myHours.components, use: myHours)
+        signedIn.post(SitePath.myHours.components, use: log)
+        signedIn.get(SitePath.myHoursExport.components, use: exportMine)
+        signedIn.post(SitePath.deleteHours("").components, use: delete)
+        signedIn.post(SitePath.correctHours("").components, use: correct)
+        signedIn.get(SitePath.organisationHours("").components, use: organisationHours)
+        signedIn.get(SitePath.organisationHoursExport("").components, use: exportOrganisation)
+        signedIn.post(SitePath.confirmHours("").components, use: confirm)
+        signedIn.post(SitePath.returnHours("").components, use: returnEntry)
+    }
+
+    static let labels: [String: String] = [
+        "engagement_id": "hours.field.engagement", "worked_on": "hours.field.worked_on", "hours": "hours.field.hours",
+        "description": "hours.field.description", "comment": "hours.field.comment",
+    ]
+
+    // MARK: the volunteer's time sheet
+
+    struct EngagementOption: Encodable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    struct EntryRow: Encodable {
+        let id: String
+        let day: String
+        let hours: String
+        let organisation: String
+        let offer: String
+        let description: String
+        let status: String
+        let statusCode: String
+        let comment: String?
+        let correction: Bool
+        let deleteAction: String?
+        let correctAction: String?
+    }
+
+    struct Total: Encodable {
+        let name: String
+        let hours: String
+    }
+
+    struct MyHoursPage: Encodable {
+        let form: FormState
+        let engagements: [EngagementOption]
+        let entries: [EntryRow]
+        let byMonth: [Total]
+        let byOrganisation: [Total]
+        let membership: Membership.Status
+        let today: String
+        let exportHref: String
+    }
+
+    static func statusText(_ entry: HourEntry, _ req: Request) -> String { req.t("hours.status.\(entry.status)") }
+
+    func myHoursPage(_ req: Request, form: FormState = FormState(labelKeys: HoursController.labels), status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = try req.requireUser()
+        let userID = try user.requireID()
+        let engagements = try await Engagement.query(on: req.db).filter(\.$volunteer.$id == userID).with(\.$offer).with(\.$organisation)
+            .sort(\.$startsOn, .descending).all()
+        let entries = try await HourEntry.query(on: req.db).filter(\.$volunteer.$id == userID).filter(\.$status != HourEntry.Status.superseded.rawValue)
+            .with(\.$engagement) { $0.with(\.$offer) }.with(\.$organisation).sort(\.$workedOn, .descending).sort(\.$createdAt, .descending).limit(200).all()
+        let dates = DateFormat(catalogue: req.catalogue)
+        let confirmed = try await HourEntry.query(on: req.db).filter(\.$volunteer.$id == userID)
+            .filter(\.$status == HourEntry.Status.confirmed.rawValue).with(\.$organisation).all()
+        var months: [String: Int] = [:], organisations: [String: Int] = [:]
+        for entry in confirmed {
+            months[String(entry.workedOn.prefix(7)), default: 0] += entry.quarterHours
+            organisations[entry.organisation.name, default: 0] += entry.quarterHours
+        }
+        let progress = try await Membership.progress(of: user, on: req.db)
+        return try await req.render("engagement/my-hours", title: req.t("hours.title"), MyHoursPage(
+            form: form,
+            engagements: engagements.filter { $0.status == Engagement.Status.active.rawValue }.map {
+                EngagementOption(code: $0.id?.uuidString ?? "",
+                                 name: "\($0.offer.title) — \($0.organisation.name) (\(dates.longDay($0.startsOn)) – \($0.endsOn.map { dates.longDay($0) } ?? "…"))",
+                                 selected: form.value("engagement_id") == $0.id?.uuidString)
+            },
+            entries: entries.map { entry in
+                let id = entry.id?.uuidString ?? ""
+                let open = entry.status == HourEntry.Status.pending.rawValue || entry.status == HourEntry.Status.returned.rawValue
+                return EntryRow(
+                    id: id, day: dates.longDay(entry.workedOn), hours: Membership.hoursText(entry.quarterHours, req),
+                    organisation: entry.organisation.name, offer: entry.engagement.offer.title, description: entry.description,
+                    status: Self.statusText(entry, req), statusCode: entry.status, comment: entry.comment, correction: entry.correctsID != nil,
+                    deleteAction: open ? SitePath.deleteHours(id).path : nil,
+                    correctAction: entry.status == HourEntry.Status.confirmed.rawValue ? SitePath.correctHours(id).path : nil)
+            },
+            byMonth: months.sorted { $0.key > $1.key }.compactMap { key, value in
+                YearMonth(key).map { Total(name: req.t("date.month_name.\($0.month)") + " " + String($0.year), hours: Membership.hoursText(value, req)) }
+            },
+            byOrganisation: organisations.sorted { $0.key < $1.key }.map { Total(name: $0.key, hours: Membership.hoursText($0.value, req)) },
+            membership: Membership.status(progress, req), today: OfferDates.today(), exportHref: SitePath.myHoursExport.path), status: status)
+    }
+
+    @Sendable
+    func myHours(req: Request) async throws -> Response {
+        try await myHoursPage(req)
+    }
+
+    /// The day, hours and description of a form, checked against the engagement and the daily limit;
+    /// nil with the problems in `form` when something is wrong.
+    static func checkedEntry(_ form: inout FormState, engagement: Engagement, volunteer: UUID, replacing: UUID? = nil,
+                             _ req: Request) async throws -> (day: String, quarters: Int, description: String)? {
+        let day = form.value("worked_on")
+        if Age.parseDay(day) == nil {
+            form.fail("worked_on", req.t("account.error.date_invalid"))
+        } else if day > OfferDates.today() {
+            form.fail("worked_on", req.t("hours.error.future"))
+        } else if !engagement.covers(day) {
+            form.fail("worked_on", req.t("hours.error.outside", ["from": DateFormat(catalogue: req.catalogue).longDay(engagement.startsOn),
+                                                                  "to": engagement.endsOn.map { DateFormat(catalogue: req.catalogue).longDay($0) } ?? "…"]))
+        }
+        let quarters = Double(form.value("hours").replacingOccurrences(of: ",", with: ".")).flatMap(QuarterHours.from(hours:))
+        if quarters == nil || quarters == 0 || (quarters ?? 0) > dailyLimit { form.fail("hours", req.t("hours.error.hours")) }
+        let description = form.value("description")
+        if description.count < 3 { form.fail("description", req.t("hours.error.description")) }
+        if description.count > maximumDescription { form.fail("description", req.t("form.error.too_long", ["max": String(maximumDescription)])) }
+        guard form.isValid, let quarters else { return nil }
+        var sameDay = HourEntry.query(on: req.db).filter(\.$volunteer.$id == volunteer).filter(\.$workedOn == day)
+            .filter(\.$status ~~ HourEntry.counted)
+        if let replacing { sameDay = sameDay.filter(\.$id != replacing) }
+        let already = try await sameDay.all().reduce(0) { $0 + $1.quarterHours }
+        if already + quarters > dailyLimit {
+            form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
+            return nil
+        }
+        return (day, quarters, description)
+    }
+
+    @Sendable
+    func log(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let userID = try user.requireID()
+        var form = FormState(values: try req.formFields(), labelKeys: Self.labels)
+        guard let engagementID = UUID(uuidString: form.value("engagement_id")),
+            let engagement = try await Engagement.query(on: req.db).filter(\.$id == engagementID).filter(\.$volunteer.$id == userID).first()
+        else {
+            form.fail("engagement_id", req.t("hours.error.engagement"))
+            return try await myHoursPage(req, form: form, status: .unprocessableEntity)
+        }
+        guard let checked = try await Self.checkedEntry(&form, engagement: engagement, volunteer: userID, req) else {
+            return try await myHoursPage(req, form: form, status: .unprocessableEntity)
+        }
+        let entry = HourEntry()
+        entry.$engagement.id = engagementID
+        entry.$volunteer.id = userID
+        entry.$organisation.id = engagement.$organisation.id
+        entry.workedOn = checked.day
+        entry.quarterHours = checked.quarters
+        entry.description = checked.description
+        entry.status = HourEntry.Status.pending.rawValue
+        entry.createdAt = Date()
+        try await entry.create(on: req.db)
+        return req.redirect(to: SitePath.myHours.path, notice: "hours_logged")
+    }
+
+    /// The volunteer's own entry of the URL; anyone else's answers "not found".
+    static func ownEntry(_ req: Request) async throws -> HourEntry {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("entryID").flatMap(UUID.init(uuidString:)),
+            let entry = try await HourEntry.query(on: req.db).filter(\.$id == id).filter(\.$volunteer.$id == user.requireID()).with(\.$engagement).first()
+        else { throw LocalizedAbort(.notFound, key: "hours.error.not_found") }
+        return entry
+    }
+
+    @Sendable
+    func delete(req: Request) async throws -> Response {
+        let entry = try await Self.ownEntry(req)
+        _ = try req.formFields()
+        guard entry.status == HourEntry.Status.pending.rawValue || entry.status == HourEntry.Status.returned.rawValue else {
+            throw LocalizedAbort(.conflict, key: "hours.error.confirmed")
+        }
+        try await entry.delete(on: req.db)
+        return req.redirect(to: SitePath.myHours.path, notice: "hours_deleted")
+    }
+
+    /// A correction of a confirmed entry: a new entry that replaces it once a coordinator confirms it.
+    @Sendable
+    func correct(req: Request) async throws -> Response {
+        let original = try await Self.ownEntry(req)
+        guard original.status == HourEntry.Status.confirmed.rawValue else { throw LocalizedAbort(.conflict, key: "hours.error.not_confirmed") }
+        let originalID = try original.requireID()
+        guard try await HourEntry.query(on: req.db).filter(\.$correctsID == originalID).filter(\.$status == HourEntry.Status.pending.rawValue).count() == 0
+        else { throw LocalizedAbort(.conflict, key: "hours.error.correction_pending") }
+        var form = FormState(values: try req.formFields(), labelKeys: Self.labels)
+        form.values["worked_on"] = original.workedOn
+        guard let checked = try await Self.checkedEntry(&form, engagement: original.engagement, volunteer: original.$volunteer.id,
+                                                        replacing: originalID, req)
+        else { return try await myHoursPage(req, form: form, status: .unprocessableEntity) }
+        let entry = HourEntry()
+        entry.$engagement.id = original.$engagement.id
+        entry.$volunteer.id = original.$volunteer.id
+        entry.$organisation.id = original.$organisation.id
+        entry.workedOn = checked.day
+        entry.quarterHours = checked.quarters
+        entry.description = checked.description
+        entry.status = HourEntry.Status.pending.rawValue
+        entry.correctsID = originalID
+        entry.createdAt = Date()
+        try await entry.create(on: req.db)
+        return req.redirect(to: SitePath.myHours.path, notice: "hours_correction_sent")
+    }
+
+    static func csv(_ rows: [[String]]) -> String {
+        rows.map { row in
+            row.map { field in
+                // Quoted, with formula characters defused, so a spreadsheet shows the text as typed.
+                var text = field
+                if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+                return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }.joined(separator: ";")
+        }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvResponse(_ text: String, name: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        // A byte order mark, so spreadsheets read the Polish letters right.
+        return Response(status: .ok, headers: headers, body: .init(string: "\u{FEFF}" + text))
+    }
+
+    @Sendable
+    func exportMine(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let entries = try await HourEntry.query(on: req.db).filter(\.$volunteer.$id == user.requireID())
+            .filter(\.$status != HourEntry.Status.superseded.rawValue).with(\.$organisation).with(\.$engagement) { $0.with(\.$offer) }
+            .sort(\.$workedOn).all()
+        let header = ["hours.field.worked_on", "hours.field.hours", "hours.csv.organisation", "hours.csv.offer", "hours.scope", "hours.csv.status"]
+            .map { req.t($0) }
+        let rows = entries.map { entry in
+            [entry.workedOn, Membership.hoursText(entry.quarterHours, req), entry.organisation.name, entry.engagement.offer.title, entry.description,
+             Self.statusText(entry, req)]
+        }
+        return Self.csvResponse(Self.csv([header] + rows), name: "korpus-godziny.csv")
+    }
+
+    // MARK: the coordinators
+
+    struct PendingRow: Encodable {
+        let id: String
+        let field: String
+        let volunteer: String
+        let offer: String
+        let day: String
+        let hours: String
+        let description: String
+        let correction: String?
+        let returnAction: String
+    }
+
+    struct VolunteerTotal: Encodable {
+        let volunteer: String
+        let month: String
+        let hours: String
+    }
+
+    struct OrganisationPage: Encodable {
+        let name: String
+        let pending: [PendingRow]
+        let confirmAction: String
+        let totals: [VolunteerTotal]
+        let exportHref: String
+    }
+
+    @Sendable
+    func organisationHours(req: Request) async throws -> View {
+        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
+        let organisationID = try organisation.requireID()
+        let pending = try await HourEntry.query(on: req.db).filter(\.$organisation.$id == organisationID)
+            .filter(\.$status == HourEntry.Status.pending.rawValue).with(\.$volunteer).with(\.$engagement) { $0.with(\.$offer) }
+            .sort(\.$workedOn).limit(500).all()
+        let originals = try await HourEntry.query(on: req.db).filter(\.$id ~~ pending.compactMap(\.correctsID)).all()
+        let dates = DateFormat(catalogue: req.catalogue)
+        let confirmed = try await HourEntry.query(on: req.db).filter(\.$organisation.$id == organisationID)
+            .filter(\.$status == HourEntry.Status.confirmed.rawValue).with(\.$volunteer).all()
+        var totals: [String: [String: Int]] = [:]
+        for entry in confirmed { totals[entry.volunteer.displayName, default: [:]][String(entry.workedOn.prefix(7)), default: 0] += entry.quarterHours }
+        return try await req.render("engagement/organisation-hours", title: req.t("hours.organisation_title"), OrganisationPage(
+            name: organisation.name,
+            pending: pending.map { entry in
+                let id = entry.id?.uuidString ?? ""
+                let original = originals.first { $0.id == entry.correctsID }
+                return PendingRow(
+                    id: id, field: "entry_\(id)", volunteer: entry.volunteer.displayName, offer: entry.engagement.offer.title,
+                    day: dates.longDay(entry.workedOn), hours: Membership.hoursText(entry.quarterHours, req), description: entry.description,
+                    correction: original.map { req.t("hours.correction_of", ["hours": Membership.hoursText($0.quarterHours, req)]) },
+                    returnAction: SitePath.returnHours(id).path)
+            },
+            confirmAction: SitePath.confirmHours(organisationID.uuidString).path,
+            totals: totals.sorted { $0.key < $1.key }.flatMap { volunteer, months in
+                months.sorted { $0.key > $1.key }.compactMap { key, value in
+                    YearMonth(key).map {
+                        VolunteerTotal(volunteer: volunteer, month: req.t("date.month_name.\($0.month)") + " " + String($0.year),
+                                       hours: Membership.hoursText(value, req))
+                    }
+                }
+            },
+            exportHref: SitePath.organisationHoursExport(organisationID.uuidString).path))
+    }
+
+    /// Confirms the entries ticked, all or nothing: an entry of another organisation, or one no longer
+    /// waiting, refuses the whole batch.
+    @Sendable
+    func confirm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
+        let organisationID = try organisation.requireID()
+        let form = FormState(values: try req.formFields())
+        let ids = form.values.keys.filter { $0.hasPrefix("entry_") && form.isChecked($0) }.compactMap { UUID(uuidString: String($0.dropFirst(6))) }
+        guard !ids.isEmpty else { return req.redirect(to: SitePath.organisationHours(organisationID.uuidString).path, notice: "hours_none_chosen") }
+        guard ids.count == form.values.keys.filter({ $0.hasPrefix("entry_") && form.isChecked($0) }).count else {
+            throw LocalizedAbort(.badRequest, key: "hours.error.not_found")
+        }
+        let userID = try user.requireID()
+        try await req.db.transaction { db in
+            let entries = try await HourEntry.query(on: db).filter(\.$id ~~ ids).all()
+            guard entries.count == ids.count, entries.allSatisfy({ $0.$organisation.id == organisationID }) else {
+                throw LocalizedAbort(.notFound, key: "hours.error.not_found")
+            }
+            guard entries.allSatisfy({ $0.status == HourEntry.Status.pending.rawValue }) else {
+                throw LocalizedAbort(.conflict, key: "hours.error.not_pending")
+            }
+            let now = Date()
+            try await HourEntry.query(on: db).filter(\.$id ~~ ids)
+                .set(\.$status, to: HourEntry.Status.confirmed.rawValue).set(\.$decidedBy, to: userID).set(\.$decidedAt, to: now).update()
+            let corrected = entries.compactMap(\.correctsID)
+            if !corrected.isEmpty {
+                try await HourEntry.query(on: db).filter(\.$id ~~ corrected).set(\.$status, to: HourEntry.Status.superseded.rawValue).update()
+            }
+        }
+        return req.redirect(to: SitePath.organisationHours(organisationID.uuidString).path, notice: "hours_confirmed")
+    }
+
+    @Sendable
+    func returnEntry(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("entryID").flatMap(UUID.init(uuidString:)),
+            let entry = try await HourEntry.query(on: req.db).filter(\.$id == id).with(\.$volunteer).first(),
+            try await OrganisationMembership.role(of: try user.requireID(), in: entry.$organisation.id, on: req.db) != nil
+        else { throw LocalizedAbort(.notFound, key: "hours.error.not_found") }
+        guard entry.status == HourEntry.Status.pending.rawValue else { throw LocalizedAbort(.conflict, key: "hours.error.not_pending") }
+        let form = FormState(values: try req.formFields())
+        let comment = form.value("comment")
+        guard !comment.isEmpty, comment.count <= Self.maximumDescription else {
+            throw LocalizedAbort(.unprocessableEntity, key: "hours.error.comment")
+        }
+        entry.status = HourEntry.Status.returned.rawValue
+        entry.comment = comment
+        entry.decidedBy = try user.requireID()
+        entry.decidedAt = Date()
+        try await entry.save(on: req.db)
+        try await req.mailer.send(template: "hours_returned", to: entry.volunteer.email, name: entry.volunteer.displayName,
+                                  language: entry.volunteer.preferredLanguage, link: SitePath.myHours.path,
+                                  arguments: ["day": entry.workedOn, "comment": comment])
+        return req.redirect(to: SitePath.organisationHours(entry.$organisation.id.uuidString).path, notice: "hours_returned")
+    }
+
+    @Sendable
+    func exportOrganisation(req: Request) async throws -> Response {
+        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
+        let entries = try await HourEntry.query(on: req.db).filter(\.$organisation.$id == organisation.requireID())
+            .filter(\.$status != HourEntry.Status.superseded.rawValue).with(\.$volunteer).with(\.$engagement) { $0.with(\.$offer) }
+            .sort(\.$workedOn).all()
+        let header = ["hours.csv.volunteer", "hours.field.worked_on", "hours.field.hours", "hours.csv.offer", "hours.scope", "hours.csv.status"]
+            .map { req.t($0) }
+        let rows = entries.map { entry in
+            [entry.volunteer.displayName, entry.workedOn, Membership.hoursText(entry.quarterHours, req), entry.engagement.offer.title,
+             entry.description, Self.statusText(entry, req)]
+        }
+        return Self.csvResponse(Self.csv([header] + rows), name: "korpus-godziny-organizacji.csv")
+    }
+}

@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import KorpusCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Engagement: hours, their confirmation and membership")
+struct HoursTests {
+    /// A volunteer accepted by an organisation: the engagement it begins, made to start `daysAgo` days ago.
+    func engagement(_ app: Application, coordinator: TestBrowser, organisation: UUID, volunteer: TestBrowser, daysAgo: Int = 60) async throws -> Engagement {
+        let offerID = try #require(try await OffersTests().postOffer(coordinator, organisation: organisation, offerForm(needed: 5)))
+        #expect(try await volunteer.post("/oferty/\(offerID)/zgloszenie", ["message": "Chętnie!", "website": ""]).status == .seeOther)
+        let application = try #require(try await OfferApplication.query(on: app.db).filter(\.$offer.$id == offerID).first())
+        #expect(try await coordinator.post("/zgloszenia/\(application.requireID())/decyzja", ["decision": "accepted"]).status == .seeOther)
+        let engagement = try #require(try await Engagement.query(on: app.db).filter(\.$application.$id == application.requireID()).first())
+        engagement.startsOn = OfferDates.today(Date().addingTimeInterval(-Double(daysAgo) * 86_400))
+        try await engagement.save(on: app.db)
+        return engagement
+    }
+
+    static func day(_ daysAgo: Int) -> String { OfferDates.today(Date().addingTimeInterval(-Double(daysAgo) * 86_400)) }
+
+    @Test func hoursAreLoggedConfirmedCorrectedAndCounted() async throws {
+        try await withKorpus { app in
+            // setup: a volunteer engaged by two organisations
+            let offersTests = OffersTests()
+            let (first, firstID) = try await offersTests.verifiedOrganisation(app)
+            let (second, secondID) = try await offersTests.verifiedOrganisation(app, email: "drugi@example.org", name: "Fundacja Druga")
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            let withFirst = try await engagement(app, coordinator: first, organisation: firstID, volunteer: volunteer)
+            let withSecond = try await engagement(app, coordinator: second, organisation: secondID, volunteer: volunteer)
+            let other = TestBrowser(app)
+            try await other.registerAndVerify(name: "Olek Inny", email: "olek@example.org")
+            func entry(_ engagement: Engagement, _ day: String, _ hours: String, _ what: String = "Spacer z seniorem") -> [String: String] {
+                ["engagement_id": engagement.id!.uuidString, "worked_on": day, "hours": hours, "description": what]
+            }
+
+            // Bad input: each refused with its message, nothing written.
+            let cases: [([String: String], String, TestBrowser)] = [
+                (entry(withFirst, Self.day(-1), "2"), "Nie można wpisać godzin z przyszłości.", volunteer),
+                (entry(withFirst, Self.day(90), "2"), "poza okresem zaangażowania", volunteer),
+                (entry(withFirst, Self.day(3), "1,3"), "w pełnych kwadransach", volunteer),
+                (entry(withFirst, Self.day(3), "25"), "w pełnych kwadransach", volunteer),
+                (entry(withFirst, Self.day(3), "2"), "Wybierz jedno ze swoich zaangażowań.", other),
+            ]
+            for (fields, message, who) in cases {
+                let response = try await who.post("/moje-godziny", fields)
+                #expect(response.status == .unprocessableEntity, "\(message)")
+                #expect(response.body.string.contains(message), "\(message)")
+            }
+            #expect(try await HourEntry.query(on: app.db).count() == 0)
+            // 25 hours in one day across two organisations: the second entry is refused.
+            #expect(try await volunteer.post("/moje-godziny", entry(withFirst, Self.day(5), "20")).status == .seeOther)
+            let tooMany = try await volunteer.post("/moje-godziny", entry(withSecond, Self.day(5), "5"))
+            #expect(tooMany.status == .unprocessableEntity && tooMany.body.string.contains("masz już 20 godz."))
+            #expect(try await volunteer.post("/moje-godziny", entry(withSecond, Self.day(5), "4")).status == .seeOther, "24 hours fit")
+
+            // act: two entries in the first organisation, confirmed at once
+            #expect(try await volunteer.post("/moje-godziny", entry(withFirst, Self.day(4), "2,5")).status == .seeOther)
+            let firstEntries = try await HourEntry.query(on: app.db).filter(\.$organisation.$id == firstID).all()
+            #expect(firstEntries.count == 2)
+            var ticked: [String: String] = [:]
+            for entry in firstEntries { ticked["entry_\(try entry.requireID())"] = "on" }
+            // Another organisation's coordinator cannot confirm them, not even through their own page.
+            #expect(try await second.post("/organizacje/\(firstID)/godziny/potwierdz", ticked).status == .notFound)
+            #expect(try await second.post("/organizacje/\(secondID)/godziny/potwierdz", ticked).status == .notFound)
+            #expect(try await HourEntry.query(on: app.db).filter(\.$status == "confirmed").count() == 0)
+            #expect(try await first.post("/organizacje/\(firstID)/godziny/potwierdz", ticked).status == .seeOther)
+            #expect(try await HourEntry.query(on: app.db).filter(\.$organisation.$id == firstID).filter(\.$status == "confirmed").count() == 2)
+            #expect(try await first.post("/organizacje/\(firstID)/godziny/potwierdz", ticked).status == .conflict, "not twice")
+
+            // A confirmed entry changes only through a correction that the coordinator confirms again.
+            let confirmedEntry = try #require(firstEntries.first { $0.quarterHours == 10 })
+            #expect(try await volunteer.post("/moje-godziny/\(try confirmedEntry.requireID())/usun", [:]).status == .conflict)
+            #expect(try await other.post("/moje-godziny/\(try confirmedEntry.requireID())/korekta", ["hours": "3", "description": "Spacer"]).status == .notFound)
+            #expect(try await volunteer.post("/moje-godziny/\(try confirmedEntry.requireID())/korekta",
+                                            ["hours": "3", "description": "Spacer i zakupy"]).status == .seeOther)
+            let correction = try #require(try await HourEntry.query(on: app.db).filter(\.$correctsID == confirmedEntry.id).first())
+            #expect(try await first.post("/organizacje/\(firstID)/godziny/potwierdz", ["entry_\(try correction.requireID())": "on"]).status == .seeOther)
+            #expect(try await HourEntry.find(confirmedEntry.id, on: app.db)?.status == "superseded")
+            let ala = try #require(try await User.query(on: app.db).filter(\.$email == "ala@example.org").first()?.id)
+            let (byMonth, _) = try await Membership.hours(of: ala, on: app.db)
+            let confirmedQuarters: Int = byMonth.values.reduce(0, +)
+            #expect(confirmedQuarters == 92, "20 h and the corrected 3 h confirmed; the 4 h of the second organisation wait")
+
+            // Returned with a comment: the volunteer is told and can delete it.
+            let waiting = try #require(try await HourEntry.query(on: app.db).filter(\.$organisation.$id == secondID).first())
+            #expect(try await first.post("/godziny/\(try waiting.requireID())/zwroc", ["comment": "To nie nasz dzień"]).status == .notFound)
+            #expect(try await second.post("/godziny/\(try waiting.requireID())/zwroc", ["comment": ""]).status == .unprocessableEntity)
+            #expect(try await second.post("/godziny/\(try waiting.requireID())/zwroc", ["comment": "Proszę opisać dokładniej"]).status == .seeOther)
+            #expect(try await Mailbox(app).messages(to: "ala@example.org").contains { $0.template == "hours_returned" })
+            let page = try await volunteer.get("/moje-godziny").body.string
+            #expect(page.contains("Proszę opisać dokładniej") && page.contains("zwrócone"))
+            #expect(page.contains("Jesteś członkiem Korpusu.") || page.contains("Na drodze do członkostwa."))
+            #expect(try await volunteer.post("/moje-godziny/\(try waiting.requireID())/usun", [:]).status == .seeOther)
+
+            // Totals and CSV for both sides; nobody else's.
+            let csv = try await volunteer.get("/moje-godziny.csv")
+            #expect(csv.headers.contentType?.subType == "csv" && csv.body.string.contains("Spacer i zakupy"))
+            #expect(!(try await other.get("/moje-godziny.csv").body.string.contains("Spacer")))
+            #expect(try await first.get("/organizacje/\(firstID)/godziny.csv").body.string.contains("Ala Nowak"))
+            #expect(try await second.get("/organizacje/\(firstID)/godziny.csv").status == .notFound)
+            #expect(try await first.get("/organizacje/\(firstID)/godziny").body.string.contains("Ala Nowak"))
+        }
+    }
+
+    @Test func anEngagementEndsWhenTheApplicationIsWithdrawn() async throws {
+        try await withKorpus { app in
+            let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            let engaged = try await engagement(app, coordinator: coordinator, organisation: organisationID, volunteer: volunteer)
+            #expect(engaged.status == "active")
+            #expect(try await volunteer.post("/zgloszenia/\(engaged.$application.id)/wycofaj", [:]).status == .seeOther)
+            let ended = try #require(try await Engagement.find(engaged.id, on: app.db))
+            #expect(ended.status == "ended" && ended.endsOn == OfferDates.today())
+            // Its days stay open for hours given before the end; later ones are refused.
+            #expect(try await volunteer.post("/moje-godziny", ["engagement_id": engaged.id!.uuidString, "worked_on": Self.day(2), "hours": "2",
+                                                              "description": "Spacer"]).status == .seeOther)
+        }
+    }
+}
