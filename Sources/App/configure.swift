@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreatePartnerships())
     app.migrations.add(CreateMatchingIndexes())
     app.migrations.add(CreateEngagements())
+    app.migrations.add(CreateVolunteerCards())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -60,6 +61,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // Background work
     app.lifecycle.use(MailWorker())
     app.lifecycle.use(AlertSender())
+    app.lifecycle.use(CardWorker())
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
@@ -87,6 +89,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AlertsController())
     try app.register(collection: PartnershipsController())
     try app.register(collection: HoursController())
+    try app.register(collection: VolunteerCardController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

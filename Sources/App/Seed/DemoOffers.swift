@@ -238,6 +238,8 @@ struct DemoOffers {
             }
         }
         try await entries.create(on: db)
+        // The cards of this month, from October's confirmed hours (the worker would do it at the first poll).
+        _ = try await CardJob.compute(now, on: db)
     }
 
     /// Partnership needs of demo organisations in Pomorskie and elsewhere, open to the organisations around.

@@ -60,6 +60,8 @@ public enum SitePath: Sendable, Equatable {
     case helpOffers
     case partnerships
     case myHours
+    case volunteerCard
+    case checkCard
     case myHoursExport
     case deleteHours(String)
     case correctHours(String)
@@ -144,6 +146,8 @@ public enum SitePath: Sendable, Equatable {
         case .helpOffers: "/oferty-pomocy"
         case .partnerships: "/partnerstwa"
         case .myHours: "/moje-godziny"
+        case .volunteerCard: "/karta"
+        case .checkCard: "/karta/sprawdz"
         case .myHoursExport: "/moje-godziny.csv"
         case .deleteHours(let id): "/moje-godziny/\(id)/usun"
         case .correctHours(let id): "/moje-godziny/\(id)/korekta"
