@@ -56,3 +56,31 @@ def test_hours_are_logged_confirmed_and_counted(driver):
     table = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=membership-title] table").text
     assert "spełniony" in table
     assert_accessible(driver)
+
+
+def test_the_volunteer_card_is_active_by_the_rules_and_checked_publicly(driver):
+    # Anna met October's requirement (seeded and confirmed), so her card is active in November.
+    sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
+    driver.get(url("/moje-godziny"))
+    driver.find_element(By.LINK_TEXT, "Karta Wolontariusza").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Karta Wolontariusza")
+    assert driver.find_element(By.ID, "card-status").text.startswith("Aktywna do")
+    number = driver.find_element(By.ID, "card-number").text
+    assert_accessible(driver)
+    partner = make_driver()
+    try:
+        partner.get(url("/"))
+        partner.find_element(By.LINK_TEXT, "Sprawdź Kartę Wolontariusza").click()
+        fill(partner, {"numer": number})
+        partner.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(partner, 30).until(lambda d: d.find_elements(By.ID, "check-result"))
+        result = partner.find_element(By.ID, "check-result").text
+        assert result.startswith("Karta aktywna do") and "Anna" not in partner.find_element(By.TAG_NAME, "main").text
+        assert_accessible(partner)
+        # One digit changed: refused by the check digit.
+        changed = number[:-1] + str((int(number[-1]) + 1) % 10)
+        fill(partner, {"numer": changed})
+        partner.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(partner, 30).until(lambda d: "poprawny numer" in d.find_element(By.ID, "check-result").text)
+    finally:
+        partner.quit()
