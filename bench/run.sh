@@ -6,6 +6,8 @@
 #     comparison, a constant JSON route, each with wrk: 2 threads, 32 connections, 20 s, on loopback;
 #   - the matching service over the API: a volunteer's top 20 recommendations and the top 20 offers of help
 #     for an offer, with the access tokens the seed prints;
+#   - a volunteer's membership status (a year of hours among 1,000,000 entries), confirming 100 entries at
+#     once, and the monthly Volunteer Card job over all volunteers;
 #   - the server's resident memory after the runs.
 # Usage: bench/run.sh [sqlite|postgres] [--small]     (postgres starts a throwaway server with .ci/start-postgres.sh)
 # Prints a Markdown table row per measurement; the figures in the README come from it.
@@ -31,7 +33,10 @@ seed_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 bench_line=$(grep '^bench:' "$data_dir/seed.log")
 volunteer_token=$(sed -E 's/.*volunteer-token=([^ ]+).*/\1/' <<<"$bench_line")
 coordinator_token=$(sed -E 's/.*coordinator-token=([^ ]+).*/\1/' <<<"$bench_line")
-bench_offer=$(sed -E 's/.*offer=([^ ]+).*/\1/' <<<"$bench_line")
+bench_offer=$(sed -E 's/.* offer=([^ ]+).*/\1/' <<<"$bench_line")
+member_token=$(sed -E 's/.*member-token=([^ ]+).*/\1/' <<<"$bench_line")
+hours_token=$(sed -E 's/.*hours-token=([^ ]+).*/\1/' <<<"$bench_line")
+hours_organisation=$(sed -E 's/.*hours-organisation=([^ ]+).*/\1/' <<<"$bench_line")
 "$binary" serve --hostname 127.0.0.1 --port "$port" >"$data_dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; [ "$database" = postgres ] && .ci/stop-postgres.sh; true' EXIT
@@ -62,5 +67,21 @@ measure "JSON search" "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&
 measure "search page" "/oferty?q=senior&wojewodztwo=14&miejscowosc=warszawa&odleglosc=25"
 measure "recommendations (API)" "/api/v1/recommendations" "$volunteer_token"
 measure "fitting volunteers (API)" "/api/v1/offers/$bench_offer/volunteers" "$coordinator_token"
+measure "membership status of a volunteer with a year of hours (API)" "/api/v1/membership" "$member_token"
+echo
+# Confirming 100 waiting entries at once, ten times, each timed by curl.
+base="http://127.0.0.1:$port/api/v1/organisations/$hours_organisation/hours"
+curl -fsS -H "Authorization: Bearer $hours_token" "$base?status=pending&limit=1000" >"$data_dir/pending.json"
+times=()
+for batch in $(seq 0 9); do
+  python3 -c "import json,sys; items=json.load(open(sys.argv[1]))['items']; print(json.dumps({'entries': [i['id'] for i in items[int(sys.argv[2])*100:(int(sys.argv[2])+1)*100]]}))" \
+    "$data_dir/pending.json" "$batch" >"$data_dir/batch.json"
+  times+=("$(curl -fsS -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $hours_token" -H 'Content-Type: application/json' \
+    --data @"$data_dir/batch.json" "$base/confirm")")
+done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+echo "confirming 100 entries at once (10 batches): median $(sed -n 5p <<<"$sorted") s, slowest $(tail -1 <<<"$sorted") s"
+# The monthly card job over all volunteers, while the server runs.
+"$binary" cards | grep '^cards:'
 echo
 echo "resident memory after the runs: $(( $(ps -o rss= -p $server) / 1024 )) MiB"

@@ -65,6 +65,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(CardsCommand(), as: "cards")
 
     try routes(app)
 }
@@ -90,6 +91,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PartnershipsController())
     try app.register(collection: HoursController())
     try app.register(collection: VolunteerCardController())
+    try app.register(collection: HoursAPIController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())
 }

@@ -123,4 +123,40 @@ struct HoursTests {
                                                               "description": "Spacer"]).status == .seeOther)
         }
     }
+
+    @Test func overTheAPIMembershipIsReadAndEntriesConfirmedInABatch() async throws {
+        try await withKorpus { app in
+            let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)
+            let (otherCoordinator, otherID) = try await OffersTests().verifiedOrganisation(app, email: "inny@example.org", name: "Fundacja Inna")
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            let engaged = try await engagement(app, coordinator: coordinator, organisation: organisationID, volunteer: volunteer)
+            for days in [3, 4, 5] {
+                #expect(try await volunteer.post("/moje-godziny", ["engagement_id": engaged.id!.uuidString, "worked_on": Self.day(days), "hours": "6",
+                                                                  "description": "Dyżur"]).status == .seeOther)
+            }
+            let coordinatorAPI = APIClient(app: app, token: try await coordinator.accessToken())
+            let list = try await coordinatorAPI.send(.GET, "/api/v1/organisations/\(organisationID)/hours?status=pending")
+            #expect(list.status == .ok)
+            struct Entries: Decodable { struct Entry: Decodable { let id: UUID; let hours: Double }; let items: [Entry] }
+            let entries = try coordinatorAPI.decode(Entries.self, list).items
+            #expect(entries.count == 3 && entries.allSatisfy { $0.hours == 6 })
+            let ids = entries.map { "\"\($0.id)\"" }.joined(separator: ",")
+            // Another organisation's coordinator: not found, nothing confirmed; bad bodies refused.
+            let otherAPI = APIClient(app: app, token: try await otherCoordinator.accessToken())
+            #expect(try await otherAPI.send(.POST, "/api/v1/organisations/\(otherID)/hours/confirm", json: "{\"entries\": [\(ids)]}").status == .notFound)
+            #expect(try await otherAPI.send(.POST, "/api/v1/organisations/\(organisationID)/hours/confirm", json: "{\"entries\": [\(ids)]}").status == .notFound)
+            #expect(try await coordinatorAPI.send(.POST, "/api/v1/organisations/\(organisationID)/hours/confirm", json: "{\"entries\": []}").status == .unprocessableEntity)
+            #expect(try await coordinatorAPI.send(.POST, "/api/v1/organisations/\(organisationID)/hours/confirm", json: "{\"entries\": 5}").status == .badRequest)
+            #expect(try await HourEntry.query(on: app.db).filter(\.$status == "confirmed").count() == 0)
+            let confirmed = try await coordinatorAPI.send(.POST, "/api/v1/organisations/\(organisationID)/hours/confirm", json: "{\"entries\": [\(ids)]}")
+            #expect(confirmed.status == .ok && confirmed.body.string.contains("\"confirmed\":3"))
+            // The volunteer's membership over the API counts the 18 confirmed hours in their month(s).
+            let volunteerAPI = APIClient(app: app, token: try await volunteer.accessToken())
+            struct Status: Decodable { struct Month: Decodable { let hours: Double }; let state: String; let months: [Month] }
+            let status = try volunteerAPI.decode(Status.self, try await volunteerAPI.send(.GET, "/api/v1/membership"))
+            #expect(status.months.reduce(0) { $0 + $1.hours } == 18)
+            #expect(["member", "entry_window"].contains(status.state))
+        }
+    }
 }

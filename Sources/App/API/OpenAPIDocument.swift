@@ -138,6 +138,30 @@ enum OpenAPIDocument {
                 "responses": ["200": ok(["$ref": "#/components/schemas/FittingVolunteerList"]), "401": problem("No valid token"),
                               "404": problem("No such offer of an organisation of yours")],
             ]],
+            "/api/v1/membership": ["get": [
+                "summary": "Where you stand in Korpus membership, from your confirmed hours, month by month", "operationId": "membership",
+                "security": [["bearerAuth": []]],
+                "responses": ["200": ok(["$ref": "#/components/schemas/Membership"]), "401": problem("No valid token")],
+            ]],
+            "/api/v1/organisations/{organisationID}/hours": ["get": [
+                "summary": "Hour entries of volunteers of an organisation you coordinate, newest first", "operationId": "listHours",
+                "security": [["bearerAuth": []]],
+                "parameters": [path("organisationID"),
+                               query("status", "Only entries in this state", ["type": "string", "enum": HourEntry.Status.allCases.map(\.rawValue)]),
+                               query("limit", "At most this many (1–1000, 100 by default)", ["type": "integer"])],
+                "responses": ["200": ok(["$ref": "#/components/schemas/HourEntryList"]), "401": problem("No valid token"),
+                              "404": problem("No such organisation of yours")],
+            ]],
+            "/api/v1/organisations/{organisationID}/hours/confirm": ["post": [
+                "summary": "Confirm waiting hour entries of an organisation you coordinate, all or nothing", "operationId": "confirmHours",
+                "security": [["bearerAuth": []]], "parameters": [path("organisationID")],
+                "requestBody": body(["type": "object", "required": ["entries"], "properties": [
+                    "entries": ["type": "array", "maxItems": 1000, "items": ["type": "string", "format": "uuid"]],
+                ]]),
+                "responses": ["200": ok(["type": "object", "properties": ["confirmed": ["type": "integer"]]]), "401": problem("No valid token"),
+                              "404": problem("No such organisation of yours, or an entry not of it"), "409": problem("An entry no longer waits"),
+                              "415": problem("Not JSON"), "422": problem("No entries, or more than 1000")],
+            ]],
             "/api/v1/applications": ["get": [
                 "summary": "Your applications, newest first", "operationId": "listMyApplications",
                 "security": [["bearerAuth": []]], "parameters": [query("status", "Only applications in this state", applicationStatus)],
@@ -167,6 +191,20 @@ enum OpenAPIDocument {
                     "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"], "detail": ["type": "string"],
                     "errors": ["type": "object", "additionalProperties": ["type": "string"], "description": "A message per refused field"],
                 ]],
+                "Membership": ["type": "object", "required": ["state", "run", "runRequired", "missingHoursThisMonth", "months"], "properties": [
+                    "state": ["type": "string", "enum": ["not_started", "entry_window", "entry_missed", "member", "long_term"]],
+                    "since": ["type": "string", "description": "Month membership began (yyyy-MM)"],
+                    "until": ["type": "string", "description": "Last month of the entry window, or the month the long-term requirement was met"],
+                    "run": ["type": "integer"], "runRequired": ["type": "integer"], "missingHoursThisMonth": ["type": "number"],
+                    "months": ["type": "array", "items": ["type": "object", "properties": [
+                        "month": ["type": "string"], "hours": ["type": "number"], "requiredHours": ["type": "number"], "met": ["type": "boolean"],
+                    ]]],
+                ]],
+                "HourEntryList": ["type": "object", "properties": ["items": ["type": "array", "items": ["type": "object", "properties": [
+                    "id": ["type": "string", "format": "uuid"], "volunteerID": ["type": "string", "format": "uuid"], "workedOn": ["type": "string", "format": "date"],
+                    "hours": ["type": "number"], "description": ["type": "string"],
+                    "status": ["type": "string", "enum": HourEntry.Status.allCases.map(\.rawValue)],
+                ]]]]],
                 "OfferInput": ["type": "object", "required": ["title", "description", "area", "schedule", "hours_per_week", "volunteers_needed", "minimum_age"],
                                "description": "The fields of the offer form. Booleans not sent count as false.", "properties": [
                     "title": ["type": "string", "minLength": 5, "maxLength": 150], "description": ["type": "string", "minLength": 30],

@@ -328,24 +328,28 @@ struct HoursController: RouteCollection {
         guard ids.count == form.values.keys.filter({ $0.hasPrefix("entry_") && form.isChecked($0) }).count else {
             throw LocalizedAbort(.badRequest, key: "hours.error.not_found")
         }
-        let userID = try user.requireID()
-        try await req.db.transaction { db in
+        try await Self.confirm(ids, organisation: organisationID, by: try user.requireID(), on: req.db)
+        return req.redirect(to: SitePath.organisationHours(organisationID.uuidString).path, notice: "hours_confirmed")
+    }
+
+    /// Confirms entries of an organisation, all or nothing: an entry of another organisation refuses the
+    /// batch as "not found", one no longer waiting as a conflict. A confirmed correction replaces its original.
+    static func confirm(_ ids: [UUID], organisation organisationID: UUID, by userID: UUID, on db: any Database) async throws {
+        try await db.transaction { db in
             let entries = try await HourEntry.query(on: db).filter(\.$id ~~ ids).all()
-            guard entries.count == ids.count, entries.allSatisfy({ $0.$organisation.id == organisationID }) else {
+            guard entries.count == Set(ids).count, entries.allSatisfy({ $0.$organisation.id == organisationID }) else {
                 throw LocalizedAbort(.notFound, key: "hours.error.not_found")
             }
             guard entries.allSatisfy({ $0.status == HourEntry.Status.pending.rawValue }) else {
                 throw LocalizedAbort(.conflict, key: "hours.error.not_pending")
             }
-            let now = Date()
             try await HourEntry.query(on: db).filter(\.$id ~~ ids)
-                .set(\.$status, to: HourEntry.Status.confirmed.rawValue).set(\.$decidedBy, to: userID).set(\.$decidedAt, to: now).update()
+                .set(\.$status, to: HourEntry.Status.confirmed.rawValue).set(\.$decidedBy, to: userID).set(\.$decidedAt, to: Date()).update()
             let corrected = entries.compactMap(\.correctsID)
             if !corrected.isEmpty {
                 try await HourEntry.query(on: db).filter(\.$id ~~ corrected).set(\.$status, to: HourEntry.Status.superseded.rawValue).update()
             }
         }
-        return req.redirect(to: SitePath.organisationHours(organisationID.uuidString).path, notice: "hours_confirmed")
     }
 
     @Sendable

@@ -291,3 +291,28 @@ struct VolunteerCardController: RouteCollection {
         return try await req.render("engagement/card-check", title: req.t("card.check_title"), CheckPage(number: typed, result: result, active: active), status: .ok)
     }
 }
+
+/// `korpus cards [--month yyyy-MM]`: runs the card job for a month now (the worker does it by itself at
+/// the start of each month), and says how long it took.
+struct CardsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "month", help: "The month whose cards to compute (yyyy-MM); this month by default.")
+        var month: String?
+    }
+
+    var help: String { "Computes which Volunteer Cards are active in a month." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let today = Age.parseDay(OfferDates.today()).flatMap(YearMonth.init(day:))
+        guard let month = signature.month.map({ YearMonth($0) }) ?? today else {
+            context.console.error("The month is written yyyy-MM, e.g. 2026-11.")
+            return
+        }
+        let started = ContinuousClock.now
+        let result = try await CardJob.compute(month, on: context.application.db)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let line = "cards: month=\(month.description) volunteers=\(result.volunteers) coordinators=\(result.coordinators) seconds=\(seconds)"
+        context.console.output(line.consoleText())
+    }
+}

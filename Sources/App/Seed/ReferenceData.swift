@@ -14,9 +14,10 @@ struct ReferenceData {
         var offers = 100_000
         var applications = 200_000
         var helpOffers = 20_000
+        var hourEntries = 1_000_000
 
         static let reference = Size()
-        static let small = Size(volunteers: 2_000, organisations: 400, offers: 2_000, applications: 4_000, helpOffers: 400)
+        static let small = Size(volunteers: 2_000, organisations: 400, offers: 2_000, applications: 4_000, helpOffers: 400, hourEntries: 20_000)
     }
 
     /// What `bench/` needs to call the API: tokens of a volunteer with an offer of help and of the
@@ -25,6 +26,10 @@ struct ReferenceData {
         let volunteerToken: String
         let coordinatorToken: String
         let offerID: UUID
+        /// A volunteer with a year of hours, and a coordinator of their organisation with 1,000 entries waiting.
+        let memberToken: String
+        let hoursCoordinatorToken: String
+        let hoursOrganisationID: UUID
     }
 
     let db: any Database
@@ -172,9 +177,47 @@ struct ReferenceData {
         if !TextIndex.isPostgres(sql) {
             try await insert(table: TextIndex.helpOffers.ftsTable, columns: ["row_id", "body"], rows: helpTexts)
         }
+        let hours = try await hourEntries(on: sql, today: today, now: now)
         try await sql.raw("ANALYZE").run()
-        return ["volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications,
+        return ["hour entries": hours, "volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications,
                 "offers of help": min(size.helpOffers, size.volunteers)]
+    }
+
+    /// A random UUID written by the database itself, as Fluent stores it (text on SQLite).
+    static func uuidSQL(_ sql: any SQLDatabase) -> String {
+        if sql.dialect.name == "postgresql" { return "gen_random_uuid()" }
+        return "upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
+            + "substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+    }
+
+    /// An engagement for every accepted application, begun 13 months ago, and `size.hourEntries` hour
+    /// entries spread over them and the last 12 months: confirmed before this month, waiting in it. Written
+    /// by the database (INSERT … SELECT over a list of days), so a million rows take seconds.
+    func hourEntries(on sql: any SQLDatabase, today: String, now: Date) async throws -> Int {
+        guard let todayDate = Age.parseDay(today), let month = YearMonth(day: todayDate) else { return 0 }
+        let start = month.adding(months: -13).description + "-01"
+        try await sql.raw(SQLQueryString("INSERT INTO engagements (id, application_id, volunteer_id, organisation_id, offer_id, starts_on, ends_on, status, created_at) SELECT ")
+            + SQLQueryString(Self.uuidSQL(sql)) + ", a.id, a.volunteer_id, o.organisation_id, a.offer_id, \(bind: start), NULL, \(bind: Engagement.Status.active.rawValue), \(bind: now)"
+            + " FROM offer_applications a JOIN offers o ON o.id = a.offer_id WHERE a.status = \(bind: OfferApplication.Status.accepted.rawValue)").run()
+        let engagements = try await Engagement.query(on: db).count()
+        guard engagements > 0 else { return 0 }
+        let perEngagement = max(1, (size.hourEntries + engagements - 1) / engagements)
+        // The days: spread back from yesterday over a year, at most one a day, with 2 to 6 hours.
+        var days = SQLQueryString("")
+        let calendar = Calendar(identifier: .gregorian)
+        for k in 0..<perEngagement {
+            let back = 1 + k * 364 / perEngagement
+            guard let date = calendar.date(byAdding: .day, value: -back, to: now) else { continue }
+            if k > 0 { days += ", " }
+            days += "(\(bind: OfferDates.today(date)), \(bind: 8 + (k % 5) * 4))"
+        }
+        let thisMonth = month.description + "-01"
+        try await sql.raw(SQLQueryString("WITH d(worked_on, quarters) AS (VALUES ") + days + ") "
+            + "INSERT INTO hour_entries (id, engagement_id, volunteer_id, organisation_id, worked_on, quarter_hours, description, status, created_at) SELECT "
+            + SQLQueryString(Self.uuidSQL(sql)) + ", e.id, e.volunteer_id, e.organisation_id, d.worked_on, CAST(d.quarters AS INTEGER), \(bind: "Dyżur w świetlicy"), "
+            + "CASE WHEN d.worked_on < \(bind: thisMonth) THEN \(bind: HourEntry.Status.confirmed.rawValue) ELSE \(bind: HourEntry.Status.pending.rawValue) END, \(bind: now)"
+            + " FROM engagements e CROSS JOIN d").run()
+        return try await HourEntry.query(on: db).count()
     }
 
     /// Access tokens for `bench/`: the first volunteer (who has an offer of help) and the first
@@ -198,7 +241,30 @@ struct ReferenceData {
             try await record.create(on: db)
             tokens.append(token)
         }
-        return BenchAccess(volunteerToken: tokens[0], coordinatorToken: tokens[1], offerID: try offer.requireID())
+        // The volunteer of the first engagement, and the representative of its organisation with 1,000 entries to confirm.
+        guard let engagement = try await Engagement.query(on: db).sort(\.$createdAt).first(),
+            let representative = try await OrganisationMembership.query(on: db).filter(\.$organisation.$id == engagement.$organisation.id)
+                .filter(\.$role == OrganisationMembership.Role.representative.rawValue).first()
+        else { throw Abort(.internalServerError, reason: "the reference data set has no engagements") }
+        for userID in [engagement.$volunteer.id, representative.$user.id] {
+            let token = SecureToken.generate()
+            let record = AccessToken()
+            record.$user.id = userID
+            record.name = "bench"
+            record.tokenHash = SecureToken.hash(token)
+            record.createdAt = Date()
+            try await record.create(on: db)
+            tokens.append(token)
+        }
+        var waiting: [[any Encodable & Sendable]] = []
+        for index in 0..<1_000 {
+            waiting.append([UUID(), try engagement.requireID(), engagement.$volunteer.id, engagement.$organisation.id,
+                            OfferDates.today(Date().addingTimeInterval(-Double(index % 300) * 86_400)), 1, "Bench", HourEntry.Status.pending.rawValue, Date()])
+        }
+        try await insert(table: HourEntry.schema, columns: ["id", "engagement_id", "volunteer_id", "organisation_id", "worked_on", "quarter_hours",
+                                                            "description", "status", "created_at"], rows: waiting)
+        return BenchAccess(volunteerToken: tokens[0], coordinatorToken: tokens[1], offerID: try offer.requireID(), memberToken: tokens[2],
+                           hoursCoordinatorToken: tokens[3], hoursOrganisationID: engagement.$organisation.id)
     }
 
     /// Multi-row INSERTs inside one transaction, as many rows a statement as the database's bind limit allows.

@@ -26,7 +26,8 @@ struct SeedCommand: AsyncCommand {
             let seconds = (ContinuousClock.now - started).components
             let access = try await data.benchAccess()
             context.console.info("Reference data set written in \(seconds.seconds).\(String(format: "%03d", seconds.attoseconds / 1_000_000_000_000_000)) s: \(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
-            context.console.output("bench: volunteer-token=\(access.volunteerToken) coordinator-token=\(access.coordinatorToken) offer=\(access.offerID.uuidString)")
+            context.console.output("bench: volunteer-token=\(access.volunteerToken) coordinator-token=\(access.coordinatorToken) offer=\(access.offerID.uuidString)"
+                + " member-token=\(access.memberToken) hours-token=\(access.hoursCoordinatorToken) hours-organisation=\(access.hoursOrganisationID.uuidString)")
             return
         }
         guard signature.demo else {

@@ -247,6 +247,9 @@ public enum APIPath: Sendable {
     case applicationState(String)
     case recommendations
     case offerVolunteers(String)
+    case membership
+    case organisationHours(String)
+    case confirmHours(String)
     case openAPI
 
     public var path: String {
@@ -264,6 +267,9 @@ public enum APIPath: Sendable {
         case .applicationState(let id): "/api/v1/applications/\(id)/state"
         case .recommendations: "/api/v1/recommendations"
         case .offerVolunteers(let id): "/api/v1/offers/\(id)/volunteers"
+        case .membership: "/api/v1/membership"
+        case .organisationHours(let id): "/api/v1/organisations/\(id)/hours"
+        case .confirmHours(let id): "/api/v1/organisations/\(id)/hours/confirm"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -276,6 +282,8 @@ public enum APIPath: Sendable {
         case .offerApplications: APIPath.offerApplications(":offerID").path.pathComponents
         case .applicationState: APIPath.applicationState(":applicationID").path.pathComponents
         case .offerVolunteers: APIPath.offerVolunteers(":offerID").path.pathComponents
+        case .organisationHours: APIPath.organisationHours(":organisationID").path.pathComponents
+        case .confirmHours: APIPath.confirmHours(":organisationID").path.pathComponents
         default: path.pathComponents
         }
     }
