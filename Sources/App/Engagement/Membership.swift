@@ -11,7 +11,7 @@ enum Membership {
         guard let sql = db as? any SQLDatabase else { return ([:], nil) }
         var byMonth: [YearMonth: Int] = [:]
         for row in try await sql.raw("""
-            SELECT substr(worked_on, 1, 7) AS month, SUM(quarter_hours) AS total FROM hour_entries
+            SELECT substr(worked_on, 1, 7) AS month, CAST(SUM(quarter_hours) AS BIGINT) AS total FROM hour_entries
             WHERE volunteer_id = \(bind: volunteer) AND status = \(bind: HourEntry.Status.confirmed.rawValue) GROUP BY substr(worked_on, 1, 7)
             """).all() {
             if let month = YearMonth(try row.decode(column: "month", as: String.self)) { byMonth[month] = try row.decode(column: "total", as: Int.self) }

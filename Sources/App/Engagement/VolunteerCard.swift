@@ -159,7 +159,7 @@ enum CardJob {
         let from = previous.description + "-01", to = previous.description + "-31"
         // Confirmed quarter hours of the month before, per volunteer, with the birth date for the requirement.
         let volunteerRows = try await sql.raw("""
-            SELECT e.volunteer_id, SUM(e.quarter_hours) AS total, u.date_of_birth FROM hour_entries e JOIN users u ON u.id = e.volunteer_id
+            SELECT e.volunteer_id, CAST(SUM(e.quarter_hours) AS BIGINT) AS total, u.date_of_birth FROM hour_entries e JOIN users u ON u.id = e.volunteer_id
             WHERE e.status = \(bind: HourEntry.Status.confirmed.rawValue) AND e.worked_on >= \(bind: from) AND e.worked_on <= \(bind: to)
             GROUP BY e.volunteer_id, u.date_of_birth
             """).all()
