@@ -100,6 +100,18 @@ final class HourEntry: Model, @unchecked Sendable {
 
     init() {}
 
+    /// A new entry, waiting for confirmation, of checked day, hours and description.
+    init(engagement: Engagement, _ checked: (day: String, quarters: Int, description: String)) throws {
+        self.$engagement.id = try engagement.requireID()
+        self.$volunteer.id = engagement.$volunteer.id
+        self.$organisation.id = engagement.$organisation.id
+        self.workedOn = checked.day
+        self.quarterHours = checked.quarters
+        self.description = checked.description
+        self.status = Status.pending.rawValue
+        self.createdAt = Date()
+    }
+
     /// Entries that count toward the daily limit: those waiting and those confirmed.
     static let counted: [String] = [Status.pending.rawValue, Status.confirmed.rawValue]
 }

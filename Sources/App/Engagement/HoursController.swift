@@ -157,16 +157,7 @@ struct HoursController: RouteCollection {
         guard let checked = try await Self.checkedEntry(&form, engagement: engagement, volunteer: userID, req) else {
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
         }
-        let entry = HourEntry()
-        entry.$engagement.id = engagementID
-        entry.$volunteer.id = userID
-        entry.$organisation.id = engagement.$organisation.id
-        entry.workedOn = checked.day
-        entry.quarterHours = checked.quarters
-        entry.description = checked.description
-        entry.status = HourEntry.Status.pending.rawValue
-        entry.createdAt = Date()
-        try await entry.create(on: req.db)
+        try await HourEntry(engagement: engagement, checked).create(on: req.db)
         return req.redirect(to: SitePath.myHours.path, notice: "hours_logged")
     }
 
@@ -203,16 +194,8 @@ struct HoursController: RouteCollection {
         guard let checked = try await Self.checkedEntry(&form, engagement: original.engagement, volunteer: original.$volunteer.id,
                                                         replacing: originalID, req)
         else { return try await myHoursPage(req, form: form, status: .unprocessableEntity) }
-        let entry = HourEntry()
-        entry.$engagement.id = original.$engagement.id
-        entry.$volunteer.id = original.$volunteer.id
-        entry.$organisation.id = original.$organisation.id
-        entry.workedOn = checked.day
-        entry.quarterHours = checked.quarters
-        entry.description = checked.description
-        entry.status = HourEntry.Status.pending.rawValue
+        let entry = try HourEntry(engagement: original.engagement, checked)
         entry.correctsID = originalID
-        entry.createdAt = Date()
         try await entry.create(on: req.db)
         return req.redirect(to: SitePath.myHours.path, notice: "hours_correction_sent")
     }

@@ -14,6 +14,11 @@ struct MatchingController: RouteCollection {
     struct Reason: Encodable {
         let text: String
         let favourable: Bool
+
+        /// The reasons of a match as the pages show them, in the reader's language.
+        static func of(_ match: OfferMatch, _ req: Request) -> [Reason] {
+            match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) }
+        }
     }
 
     struct Item: Encodable {
@@ -34,7 +39,7 @@ struct MatchingController: RouteCollection {
     static func items(_ recommendations: [Recommendations.Recommendation], _ req: Request) -> [Item] {
         recommendations.map { recommendation in
             Item(card: OffersController.card(recommendation.offer, distance: recommendation.match.kilometres, req),
-                 reasons: recommendation.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) })
+                 reasons: Reason.of(recommendation.match, req))
         }
     }
 
@@ -87,7 +92,7 @@ struct MatchingController: RouteCollection {
                 name: known.contains(entry.volunteerID) ? entry.volunteerName : HelpOffersController.firstName(entry.volunteerName),
                 place: entry.localityID.flatMap { places[$0] } ?? req.t("offer.badge.remote"),
                 description: entry.description, score: entry.match.score,
-                reasons: entry.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) },
+                reasons: Reason.of(entry.match, req),
                 inviteAction: SitePath.inviteVolunteer(entry.helpOfferID.uuidString).path,
                 invited: invited.contains(entry.volunteerID))
         })

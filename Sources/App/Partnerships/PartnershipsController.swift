@@ -97,10 +97,7 @@ struct PartnershipsController: RouteCollection {
 
     // MARK: one need
 
-    struct Reason: Encodable {
-        let text: String
-        let favourable: Bool
-    }
+    typealias Reason = MatchingController.Reason
 
     struct PartnerRow: Encodable {
         let name: String
@@ -181,7 +178,7 @@ struct PartnershipsController: RouteCollection {
             partners = found.partners.map { partner in
                 PartnerRow(name: partner.name, href: SitePath.organisation(partner.organisationID.uuidString).path,
                            kind: req.t("organisation.kind.\(partner.kind)"), place: places[partner.localityID] ?? "",
-                           reasons: partner.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) },
+                           reasons: Reason.of(partner.match, req),
                            responded: answered.contains(partner.organisationID))
             }
             excluded = PartnershipExclusion.allCases.compactMap { exclusion in
@@ -312,7 +309,7 @@ struct PartnershipsController: RouteCollection {
             let found = try await PartnershipMatching.needs(for: organisation, on: req.db)
             let cards = try await Self.cards(found.map(\.need), req)
             fitting = zip(cards, found).map { card, entry in
-                FittingNeed(card: card, reasons: entry.match.reasons.map { Reason(text: $0.text(in: req.catalogue), favourable: $0.favourable) })
+                FittingNeed(card: card, reasons: Reason.of(entry.match, req))
             }
         }
         return try await req.render("partnerships/organisation", title: req.t("partnerships.of_organisation"), OrganisationPage(

@@ -231,31 +231,13 @@ struct ReferenceData {
                 .filter(\.$status == Offer.Status.published.rawValue).first()
         else { throw Abort(.internalServerError, reason: "the reference data set is not in place") }
         var tokens: [String] = []
-        for user in [volunteer, organisation.user] {
-            let token = SecureToken.generate()
-            let record = AccessToken()
-            record.$user.id = try user.requireID()
-            record.name = "bench"
-            record.tokenHash = SecureToken.hash(token)
-            record.createdAt = Date()
-            try await record.create(on: db)
-            tokens.append(token)
-        }
+        for user in [volunteer, organisation.user] { tokens.append(try await token(for: try user.requireID())) }
         // The volunteer of the first engagement, and the representative of its organisation with 1,000 entries to confirm.
         guard let engagement = try await Engagement.query(on: db).sort(\.$createdAt).first(),
             let representative = try await OrganisationMembership.query(on: db).filter(\.$organisation.$id == engagement.$organisation.id)
                 .filter(\.$role == OrganisationMembership.Role.representative.rawValue).first()
         else { throw Abort(.internalServerError, reason: "the reference data set has no engagements") }
-        for userID in [engagement.$volunteer.id, representative.$user.id] {
-            let token = SecureToken.generate()
-            let record = AccessToken()
-            record.$user.id = userID
-            record.name = "bench"
-            record.tokenHash = SecureToken.hash(token)
-            record.createdAt = Date()
-            try await record.create(on: db)
-            tokens.append(token)
-        }
+        for userID in [engagement.$volunteer.id, representative.$user.id] { tokens.append(try await token(for: userID)) }
         var waiting: [[any Encodable & Sendable]] = []
         for index in 0..<1_000 {
             waiting.append([UUID(), try engagement.requireID(), engagement.$volunteer.id, engagement.$organisation.id,
@@ -265,6 +247,18 @@ struct ReferenceData {
                                                             "description", "status", "created_at"], rows: waiting)
         return BenchAccess(volunteerToken: tokens[0], coordinatorToken: tokens[1], offerID: try offer.requireID(), memberToken: tokens[2],
                            hoursCoordinatorToken: tokens[3], hoursOrganisationID: engagement.$organisation.id)
+    }
+
+    /// A personal access token named "bench" for a user.
+    func token(for userID: UUID) async throws -> String {
+        let token = SecureToken.generate()
+        let record = AccessToken()
+        record.$user.id = userID
+        record.name = "bench"
+        record.tokenHash = SecureToken.hash(token)
+        record.createdAt = Date()
+        try await record.create(on: db)
+        return token
     }
 
     /// Multi-row INSERTs inside one transaction, as many rows a statement as the database's bind limit allows.
