@@ -105,6 +105,9 @@ struct HoursTests {
             #expect(try await first.get("/organizacje/\(firstID)/godziny.csv").body.string.contains("Ala Nowak"))
             #expect(try await second.get("/organizacje/\(firstID)/godziny.csv").status == .notFound)
             #expect(try await first.get("/organizacje/\(firstID)/godziny").body.string.contains("Ala Nowak"))
+            // "Download my data" holds the hours and the applications.
+            let export = try await volunteer.get("/konto/dane.json").body.string
+            #expect(export.contains("Spacer i zakupy") && export.contains("\"applications\""))
         }
     }
 

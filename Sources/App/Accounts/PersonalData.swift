@@ -55,6 +55,32 @@ enum PersonalData {
             let status: String
         }
 
+        struct Application: Encodable {
+            let offer: String
+            let status: String
+            let message: String
+            let createdAt: Date
+        }
+
+        struct HelpOfferRecord: Encodable {
+            let description: String
+            let skills: String
+            let areas: String
+            let weeklySlots: String
+            let localityID: Int?
+            let distanceKilometres: Int
+            let remote: Bool
+            let languages: String
+        }
+
+        struct HourRecord: Encodable {
+            let workedOn: String
+            let hours: Double
+            let description: String
+            let status: String
+            let comment: String?
+        }
+
         let exportedAt: Date
         let account: Account
         let consents: [Consent]
@@ -64,6 +90,11 @@ enum PersonalData {
         let activity: [Event]
         let messages: [Message]
         let childrenAccounts: [Account]
+        let applications: [Application]
+        let helpOffer: HelpOfferRecord?
+        let hours: [HourRecord]
+        let volunteerCard: String?
+        let cardActiveMonths: [String]
     }
 
     static func collect(for user: User, on db: any Database) async throws -> Export {
@@ -80,6 +111,11 @@ enum PersonalData {
         let activity = try await AuditEntry.query(on: db).filter(\.$actorID == id).sort(\.$at).all()
         let messages = try await OutboxMessage.query(on: db).filter(\.$recipient == user.email).sort(\.$createdAt).all()
         let children = try await User.query(on: db).filter(\.$guardianID == id).all()
+        let applications = try await OfferApplication.query(on: db).filter(\.$volunteer.$id == id).with(\.$offer).sort(\.$createdAt).all()
+        let helpOffer = try await HelpOffer.query(on: db).filter(\.$volunteer.$id == id).first()
+        let hours = try await HourEntry.query(on: db).filter(\.$volunteer.$id == id).sort(\.$workedOn).all()
+        let card = try await VolunteerCard.query(on: db).filter(\.$user.$id == id).first()
+        let active = try await CardActivation.query(on: db).filter(\.$user.$id == id).sort(\.$month).all()
         return Export(
             exportedAt: Date(), account: account(user),
             consents: consents.map { .init(kind: $0.kind, version: $0.version, granted: $0.granted, at: $0.at, details: $0.details) },
@@ -88,7 +124,14 @@ enum PersonalData {
             memberships: memberships.map { .init(organisation: $0.organisation.name, role: $0.role, status: $0.status) },
             activity: activity.map { .init(at: $0.at, action: $0.action, address: $0.address) },
             messages: messages.map { .init(at: $0.createdAt, subject: $0.subject, status: $0.status.rawValue) },
-            childrenAccounts: children.map(account))
+            childrenAccounts: children.map(account),
+            applications: applications.map { .init(offer: $0.offer.title, status: $0.status, message: $0.message, createdAt: $0.createdAt) },
+            helpOffer: helpOffer.map {
+                .init(description: $0.description, skills: $0.skills, areas: $0.areas, weeklySlots: $0.weeklySlots, localityID: $0.localityID,
+                      distanceKilometres: $0.distanceKilometres, remote: $0.remote, languages: $0.languages)
+            },
+            hours: hours.map { .init(workedOn: $0.workedOn, hours: Double($0.quarterHours) / 4, description: $0.description, status: $0.status, comment: $0.comment) },
+            volunteerCard: card.map { VolunteerCard.display($0.number) }, cardActiveMonths: active.map(\.month))
     }
 
     /// Erases the person: personal fields blanked or replaced, sign-in made impossible, sessions, links and
