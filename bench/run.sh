@@ -68,6 +68,10 @@ measure "search page" "/oferty?q=senior&wojewodztwo=14&miejscowosc=warszawa&odle
 measure "recommendations (API)" "/api/v1/recommendations" "$volunteer_token"
 measure "fitting volunteers (API)" "/api/v1/offers/$bench_offer/volunteers" "$coordinator_token"
 measure "membership status of a volunteer with a year of hours (API)" "/api/v1/membership" "$member_token"
+# One request at a time: how long computing one volunteer's status takes, HTTP included.
+line=$(wrk -t1 -c1 -d10s -H "Authorization: Bearer $member_token" -s "$data_dir/p95.lua" "http://127.0.0.1:$port/api/v1/membership" | grep '^RESULT')
+read -r _ rps p50 p95 errors <<<"$line"
+printf '| %s | %s | %s | %s ms | %s ms | %s |\n' "$database" "membership status, one connection" "$rps" "$p50" "$p95" "$errors"
 echo
 # Confirming 100 waiting entries at once, ten times, each timed by curl.
 base="http://127.0.0.1:$port/api/v1/organisations/$hours_organisation/hours"
