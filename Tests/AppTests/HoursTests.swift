@@ -45,6 +45,8 @@ struct HoursTests {
                 (entry(withFirst, Self.day(90), "2"), "poza okresem zaangażowania", volunteer),
                 (entry(withFirst, Self.day(3), "1,3"), "w pełnych kwadransach", volunteer),
                 (entry(withFirst, Self.day(3), "25"), "w pełnych kwadransach", volunteer),
+                (entry(withFirst, Self.day(3), "inf"), "w pełnych kwadransach", volunteer),
+                (entry(withFirst, Self.day(3), "1e300"), "w pełnych kwadransach", volunteer),
                 (entry(withFirst, Self.day(3), "2"), "Wybierz jedno ze swoich zaangażowań.", other),
             ]
             for (fields, message, who) in cases {

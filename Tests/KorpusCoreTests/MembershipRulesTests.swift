@@ -22,6 +22,7 @@ struct MembershipRulesTests {
         #expect(YearMonth(day: Age.parseDay("2026-10-31")!) == Self.month("2026-10"))
         #expect(YearMonth(day: Age.parseDay("2026-11-01")!) == Self.month("2026-11"))
         #expect(QuarterHours.from(hours: 2.75) == 11 && QuarterHours.from(hours: 2.7) == nil && QuarterHours.from(hours: -1) == nil)
+        #expect(QuarterHours.from(hours: .infinity) == nil && QuarterHours.from(hours: .nan) == nil && QuarterHours.from(hours: 1e300) == nil)
     }
 
     @Test func everyAgeBandOwesItsRequirement() {

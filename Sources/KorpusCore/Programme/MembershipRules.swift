@@ -46,9 +46,11 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// Hours as the programme records them: in quarter hours, so that sums are exact.
 public enum QuarterHours {
+    /// Whole quarters of `hours`, or nil for anything else: negative, not finite, not a quarter, or beyond
+    /// any sensible number (so "inf" or "1e300" typed in a form is refused, not a crash).
     public static func from(hours: Double) -> Int? {
         let quarters = hours * 4
-        guard quarters >= 0, quarters == quarters.rounded() else { return nil }
+        guard quarters.isFinite, quarters >= 0, quarters <= 1_000_000, quarters == quarters.rounded() else { return nil }
         return Int(quarters)
     }
 
