@@ -60,6 +60,12 @@ struct HoursTests {
             let tooMany = try await volunteer.post("/moje-godziny", entry(withSecond, Self.day(5), "5"))
             #expect(tooMany.status == .unprocessableEntity && tooMany.body.string.contains("masz już 20 godz."))
             #expect(try await volunteer.post("/moje-godziny", entry(withSecond, Self.day(5), "4")).status == .seeOther, "24 hours fit")
+            // Two entries of 13 hours sent at the same instant for one day: only one passes.
+            async let one = volunteer.post("/moje-godziny", entry(withFirst, Self.day(6), "13"))
+            async let two = volunteer.post("/moje-godziny", entry(withSecond, Self.day(6), "13"))
+            let statuses = [try await one.status, try await two.status]
+            #expect(statuses.filter { $0 == .seeOther }.count == 1 && statuses.contains(.unprocessableEntity), "\(statuses)")
+            try await HourEntry.query(on: app.db).filter(\.$workedOn == Self.day(6)).delete()
 
             // act: two entries in the first organisation, confirmed at once
             #expect(try await volunteer.post("/moje-godziny", entry(withFirst, Self.day(4), "2,5")).status == .seeOther)

@@ -1,5 +1,6 @@
 import Fluent
 import KorpusCore
+import SQLKit
 import Vapor
 
 /// The time sheet (karta czasu pracy): volunteers log hours for their engagements; coordinators confirm
@@ -113,10 +114,9 @@ struct HoursController: RouteCollection {
         try await myHoursPage(req)
     }
 
-    /// The day, hours and description of a form, checked against the engagement and the daily limit;
-    /// nil with the problems in `form` when something is wrong.
-    static func checkedEntry(_ form: inout FormState, engagement: Engagement, volunteer: UUID, replacing: UUID? = nil,
-                             _ req: Request) async throws -> (day: String, quarters: Int, description: String)? {
+    /// The day, hours and description of a form, checked against the engagement; nil with the problems in
+    /// `form` when something is wrong. The daily limit is checked as the entry is written (`record`).
+    static func checkedEntry(_ form: inout FormState, engagement: Engagement, _ req: Request) -> (day: String, quarters: Int, description: String)? {
         let day = form.value("worked_on")
         if Age.parseDay(day) == nil {
             form.fail("worked_on", req.t("account.error.date_invalid"))
@@ -132,15 +132,26 @@ struct HoursController: RouteCollection {
         if description.count < 3 { form.fail("description", req.t("hours.error.description")) }
         if description.count > maximumDescription { form.fail("description", req.t("form.error.too_long", ["max": String(maximumDescription)])) }
         guard form.isValid, let quarters else { return nil }
-        var sameDay = HourEntry.query(on: req.db).filter(\.$volunteer.$id == volunteer).filter(\.$workedOn == day)
-            .filter(\.$status ~~ HourEntry.counted)
-        if let replacing { sameDay = sameDay.filter(\.$id != replacing) }
-        let already = try await sameDay.all().reduce(0) { $0 + $1.quarterHours }
-        if already + quarters > dailyLimit {
-            form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
+        return (day, quarters, description)
+    }
+
+    /// Writes the entry unless its day would pass 24 hours across all organisations (the entry it corrects
+    /// left out); returns the quarter hours already logged that day when it is refused. One volunteer's
+    /// entries are written one at a time — a no-op update of their row first locks it on PostgreSQL and takes
+    /// SQLite's write lock — so two entries sent at the same instant cannot both pass the check.
+    static func record(_ entry: HourEntry, replacing: UUID? = nil, on db: any Database) async throws -> Int? {
+        try await db.transaction { db in
+            if let sql = db as? any SQLDatabase {
+                try await sql.raw("UPDATE users SET status = status WHERE id = \(bind: entry.$volunteer.id)").run()
+            }
+            var sameDay = HourEntry.query(on: db).filter(\.$volunteer.$id == entry.$volunteer.id).filter(\.$workedOn == entry.workedOn)
+                .filter(\.$status ~~ HourEntry.counted)
+            if let replacing { sameDay = sameDay.filter(\.$id != replacing) }
+            let already = try await sameDay.all().reduce(0) { $0 + $1.quarterHours }
+            guard already + entry.quarterHours <= dailyLimit else { return already }
+            try await entry.create(on: db)
             return nil
         }
-        return (day, quarters, description)
     }
 
     @Sendable
@@ -154,10 +165,13 @@ struct HoursController: RouteCollection {
             form.fail("engagement_id", req.t("hours.error.engagement"))
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
         }
-        guard let checked = try await Self.checkedEntry(&form, engagement: engagement, volunteer: userID, req) else {
+        guard let checked = Self.checkedEntry(&form, engagement: engagement, req) else {
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
         }
-        try await HourEntry(engagement: engagement, checked).create(on: req.db)
+        if let already = try await Self.record(try HourEntry(engagement: engagement, checked), on: req.db) {
+            form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
+            return try await myHoursPage(req, form: form, status: .unprocessableEntity)
+        }
         return req.redirect(to: SitePath.myHours.path, notice: "hours_logged")
     }
 
@@ -191,12 +205,15 @@ struct HoursController: RouteCollection {
         else { throw LocalizedAbort(.conflict, key: "hours.error.correction_pending") }
         var form = FormState(values: try req.formFields(), labelKeys: Self.labels)
         form.values["worked_on"] = original.workedOn
-        guard let checked = try await Self.checkedEntry(&form, engagement: original.engagement, volunteer: original.$volunteer.id,
-                                                        replacing: originalID, req)
-        else { return try await myHoursPage(req, form: form, status: .unprocessableEntity) }
+        guard let checked = Self.checkedEntry(&form, engagement: original.engagement, req) else {
+            return try await myHoursPage(req, form: form, status: .unprocessableEntity)
+        }
         let entry = try HourEntry(engagement: original.engagement, checked)
         entry.correctsID = originalID
-        try await entry.create(on: req.db)
+        if let already = try await Self.record(entry, replacing: originalID, on: req.db) {
+            form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
+            return try await myHoursPage(req, form: form, status: .unprocessableEntity)
+        }
         return req.redirect(to: SitePath.myHours.path, notice: "hours_correction_sent")
     }
 
