@@ -103,7 +103,7 @@ struct HoursController: RouteCollection {
                     correctAction: entry.status == HourEntry.Status.confirmed.rawValue ? SitePath.correctHours(id).path : nil)
             },
             byMonth: months.sorted { $0.key > $1.key }.compactMap { key, value in
-                YearMonth(key).map { Total(name: req.t("date.month_name.\($0.month)") + " " + String($0.year), hours: Membership.hoursText(value, req)) }
+                YearMonth(key).map { Total(name: Membership.monthName($0, req), hours: Membership.hoursText(value, req)) }
             },
             byOrganisation: organisations.sorted { $0.key < $1.key }.map { Total(name: $0.key, hours: Membership.hoursText($0.value, req)) },
             membership: Membership.status(progress, req), today: OfferDates.today(), exportHref: SitePath.myHoursExport.path), status: status)
@@ -286,7 +286,8 @@ struct HoursController: RouteCollection {
         let pending = try await HourEntry.query(on: req.db).filter(\.$organisation.$id == organisationID)
             .filter(\.$status == HourEntry.Status.pending.rawValue).with(\.$volunteer).with(\.$engagement) { $0.with(\.$offer) }
             .sort(\.$workedOn).limit(500).all()
-        let originals = try await HourEntry.query(on: req.db).filter(\.$id ~~ pending.compactMap(\.correctsID)).all()
+        let originals = Dictionary(uniqueKeysWithValues: try await HourEntry.query(on: req.db).filter(\.$id ~~ pending.compactMap(\.correctsID)).all()
+            .compactMap { entry in entry.id.map { ($0, entry) } })
         let dates = DateFormat(catalogue: req.catalogue)
         let confirmed = try await HourEntry.query(on: req.db).filter(\.$organisation.$id == organisationID)
             .filter(\.$status == HourEntry.Status.confirmed.rawValue).with(\.$volunteer).all()
@@ -296,7 +297,7 @@ struct HoursController: RouteCollection {
             name: organisation.name,
             pending: pending.map { entry in
                 let id = entry.id?.uuidString ?? ""
-                let original = originals.first { $0.id == entry.correctsID }
+                let original = entry.correctsID.flatMap { originals[$0] }
                 return PendingRow(
                     id: id, field: "entry_\(id)", volunteer: entry.volunteer.displayName, offer: entry.engagement.offer.title,
                     day: dates.longDay(entry.workedOn), hours: Membership.hoursText(entry.quarterHours, req), description: entry.description,
@@ -307,8 +308,7 @@ struct HoursController: RouteCollection {
             totals: totals.sorted { $0.key < $1.key }.flatMap { volunteer, months in
                 months.sorted { $0.key > $1.key }.compactMap { key, value in
                     YearMonth(key).map {
-                        VolunteerTotal(volunteer: volunteer, month: req.t("date.month_name.\($0.month)") + " " + String($0.year),
-                                       hours: Membership.hoursText(value, req))
+                        VolunteerTotal(volunteer: volunteer, month: Membership.monthName($0, req), hours: Membership.hoursText(value, req))
                     }
                 }
             },

@@ -21,11 +21,15 @@ enum Membership {
         return (byMonth, first.flatMap { Age.parseDay($0.workedOn) }.flatMap(YearMonth.init(day:)))
     }
 
-    static func progress(of user: User, on db: any Database, today: DateComponents = Age.today()) async throws -> MembershipProgress {
+    static func progress(of user: User, on db: any Database, now: YearMonth = .current()) async throws -> MembershipProgress {
         let (byMonth, firstLogged) = try await hours(of: try user.requireID(), on: db)
-        let now = YearMonth(day: today) ?? YearMonth(year: 2026, month: 1)!
         return MembershipCalculator.progress(hours: byMonth, firstLogged: firstLogged, bornOn: user.dateOfBirth.flatMap(Age.parseDay),
                                              disability: false, now: now)
+    }
+
+    /// A month as tables and status lines name it: "listopad 2026".
+    static func monthName(_ month: YearMonth, _ req: Request) -> String {
+        req.t("date.month_name.\(month.month)") + " " + String(month.year)
     }
 
     /// Hours as people read them: "4", "2,5", "0,75" (in the language's decimal separator).
@@ -78,7 +82,6 @@ enum Membership {
     /// The status as the volunteer's page shows it: what they are, what is missing this month, and the
     /// last 12 months as an SVG chart with a table alternative.
     static func status(_ progress: MembershipProgress, _ req: Request) -> Status {
-        func monthName(_ m: YearMonth) -> String { req.t("date.month_name.\(m.month)") + " " + String(m.year) }
         let headline: String
         var detail = ""
         switch progress.state {
@@ -86,16 +89,16 @@ enum Membership {
             headline = req.t("membership.state.not_started")
         case .entryWindow(let until):
             headline = req.t("membership.state.entry_window")
-            detail = req.t("membership.detail.entry_window", ["month": monthName(until)])
+            detail = req.t("membership.detail.entry_window", ["month": monthName(until, req)])
         case .entryMissed(let until):
             headline = req.t("membership.state.entry_missed")
-            detail = req.t("membership.detail.entry_missed", ["month": monthName(until)])
+            detail = req.t("membership.detail.entry_missed", ["month": monthName(until, req)])
         case .member(let since):
             headline = req.t("membership.state.member")
-            detail = req.t("membership.detail.member", ["month": monthName(since), "run": String(progress.run), "required": String(progress.runRequired)])
+            detail = req.t("membership.detail.member", ["month": monthName(since, req), "run": String(progress.run), "required": String(progress.runRequired)])
         case .longTerm(let since, let completed):
             headline = req.t("membership.state.long_term")
-            detail = req.t("membership.detail.long_term", ["since": monthName(since), "month": monthName(completed)])
+            detail = req.t("membership.detail.long_term", ["since": monthName(since, req), "month": monthName(completed, req)])
         }
         let current = progress.current
         let missing = current.missingQuarterHours > 0
@@ -119,7 +122,7 @@ enum Membership {
             chart: Chart(width: gap + shown.count * (barWidth + gap), height: top + chartHeight + 24, bars: bars, lines: lines,
                          caption: req.t("membership.chart_caption")),
             rows: shown.reversed().map {
-                MonthRow(month: monthName($0.month), hours: hoursText($0.quarterHours, req), required: hoursText($0.requiredQuarterHours, req),
+                MonthRow(month: monthName($0.month, req), hours: hoursText($0.quarterHours, req), required: hoursText($0.requiredQuarterHours, req),
                          met: req.t($0.met ? "membership.met" : "membership.not_met"))
             })
     }

@@ -214,15 +214,14 @@ final class CardWorker: LifecycleHandler, @unchecked Sendable {
         guard application.settings.runsWorker else { return }
         task = Task { [application] in
             while !Task.isCancelled {
-                if let month = Age.parseDay(OfferDates.today()).flatMap(YearMonth.init(day:)) {
-                    do {
-                        if let result = try await CardJob.runIfDue(month, app: application) {
-                            application.logger.info("card job", metadata: ["month": "\(month)", "volunteers": "\(result.volunteers)",
-                                                                          "coordinators": "\(result.coordinators)"])
-                        }
-                    } catch {
-                        application.logger.error("card job: \(error)")
+                let month = YearMonth.current()
+                do {
+                    if let result = try await CardJob.runIfDue(month, app: application) {
+                        application.logger.info("card job", metadata: ["month": "\(month)", "volunteers": "\(result.volunteers)",
+                                                                      "coordinators": "\(result.coordinators)"])
                     }
+                } catch {
+                    application.logger.error("card job: \(error)")
                 }
                 try? await Task.sleep(for: .seconds(600))
             }
@@ -250,20 +249,20 @@ struct VolunteerCardController: RouteCollection {
     }
 
     static func validity(_ month: YearMonth, _ req: Request) -> String {
-        DateFormat(catalogue: req.catalogue).longDay(month.description + "-" + String(Age.daysIn(month: month.month, year: month.year)))
+        DateFormat(catalogue: req.catalogue).longDay(month.lastDayText)
     }
 
     @Sendable
     func card(req: Request) async throws -> View {
         let user = try req.requireUser()
         let card = try await VolunteerCard.of(try user.requireID(), on: req.db)
-        let now = Age.parseDay(OfferDates.today()).flatMap(YearMonth.init(day:)) ?? YearMonth(year: 2026, month: 1)!
+        let now = YearMonth.current()
         let activations = try await CardActivation.query(on: req.db).filter(\.$user.$id == user.requireID()).sort(\.$month, .descending).limit(12).all()
         let active = activations.contains { $0.month == now.description }
         return try await req.render("engagement/card", title: req.t("card.title"), CardPage(
             number: VolunteerCard.display(card.number), active: active,
             status: active ? req.t("card.active_until", ["day": Self.validity(now, req)]) : req.t("card.inactive"),
-            months: activations.compactMap { YearMonth($0.month) }.map { req.t("date.month_name.\($0.month)") + " " + String($0.year) }))
+            months: activations.compactMap { YearMonth($0.month) }.map { Membership.monthName($0, req) }))
     }
 
     struct CheckPage: Encodable {
@@ -281,7 +280,7 @@ struct VolunteerCardController: RouteCollection {
             return try await req.render("engagement/card-check", title: req.t("card.check_title"),
                                         CheckPage(number: typed, result: req.t("card.check_malformed"), active: false), status: .unprocessableEntity)
         }
-        let now = Age.parseDay(OfferDates.today()).flatMap(YearMonth.init(day:)) ?? YearMonth(year: 2026, month: 1)!
+        let now = YearMonth.current()
         var result = req.t("card.check_unknown")
         var active = false
         if let card = try await VolunteerCard.query(on: req.db).filter(\.$number == digits).first() {
@@ -303,8 +302,7 @@ struct CardsCommand: AsyncCommand {
     var help: String { "Computes which Volunteer Cards are active in a month." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let today = Age.parseDay(OfferDates.today()).flatMap(YearMonth.init(day:))
-        guard let month = signature.month.map({ YearMonth($0) }) ?? today else {
+        guard let month = signature.month.map({ YearMonth($0) }) ?? YearMonth.current() else {
             context.console.error("The month is written yyyy-MM, e.g. 2026-11.")
             return
         }

@@ -71,9 +71,13 @@ enum DistanceSQL {
         return dLat + " * " + dLat + " + " + dLon + " * " + dLon
     }
 
+    /// Degrees of latitude and of longitude that `kilometres` span at `latitude`: the half-sides of a box.
+    static func box(latitude: Double, kilometres: Double) -> (latitude: Double, longitude: Double) {
+        (kilometres / kilometresPerDegree, kilometres / (kilometresPerDegree * cos(latitude * .pi / 180)))
+    }
+
     static func within(alias: String, latitude: Double, longitude: Double, kilometres: Double) -> SQLQueryString {
-        let dLat = kilometres / kilometresPerDegree
-        let dLon = kilometres / (kilometresPerDegree * cos(latitude * .pi / 180))
+        let (dLat, dLon) = box(latitude: latitude, kilometres: kilometres)
         return "(\(unsafeRaw: alias).latitude BETWEEN \(literal: latitude - dLat) AND \(literal: latitude + dLat) AND \(unsafeRaw: alias).longitude BETWEEN \(literal: longitude - dLon) AND \(literal: longitude + dLon) AND "
             + squared(alias: alias, latitude: latitude, longitude: longitude) + " <= \(literal: kilometres * kilometres))"
     }

@@ -92,8 +92,7 @@ enum PartnershipMatching {
         var query = PartnershipNeed.query(on: db).filter(\.$status == PartnershipNeed.Status.open.rawValue)
             .filter(\.$organisation.$id != organisationID)
         if let latitude = partner.latitude, let longitude = partner.longitude {
-            let dLat = needReachKilometres / DistanceSQL.kilometresPerDegree
-            let dLon = needReachKilometres / (DistanceSQL.kilometresPerDegree * cos(latitude * .pi / 180))
+            let (dLat, dLon) = DistanceSQL.box(latitude: latitude, kilometres: needReachKilometres)
             query = query.group(.or) { group in
                 group.filter(\.$voivodeshipCode == partner.voivodeshipCode)
                 group.group(.and) { box in

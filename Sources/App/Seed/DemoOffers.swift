@@ -209,7 +209,7 @@ struct DemoOffers {
         try await application.save(on: db)
         guard let engagement = try await Engagement.query(on: db).filter(\.$application.$id == application.requireID()).first() else { return }
         let today = OfferDates.today()
-        guard let now = Age.parseDay(today).flatMap(YearMonth.init(day:)) else { return }
+        let now = YearMonth.current()
         let start = now.adding(months: -4)
         engagement.startsOn = start.description + "-01"
         engagement.endsOn = nil

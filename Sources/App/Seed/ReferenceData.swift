@@ -177,7 +177,7 @@ struct ReferenceData {
         if !TextIndex.isPostgres(sql) {
             try await insert(table: TextIndex.helpOffers.ftsTable, columns: ["row_id", "body"], rows: helpTexts)
         }
-        let hours = try await hourEntries(on: sql, today: today, now: now)
+        let hours = try await hourEntries(on: sql, now: now)
         try await sql.raw("ANALYZE").run()
         return ["hour entries": hours, "volunteers": size.volunteers, "organisations": size.organisations, "offers": size.offers, "applications": size.applications,
                 "offers of help": min(size.helpOffers, size.volunteers)]
@@ -193,8 +193,8 @@ struct ReferenceData {
     /// An engagement for every accepted application, begun 13 months ago, and `size.hourEntries` hour
     /// entries spread over them and the last 12 months: confirmed before this month, waiting in it. Written
     /// by the database (INSERT … SELECT over a list of days), so a million rows take seconds.
-    func hourEntries(on sql: any SQLDatabase, today: String, now: Date) async throws -> Int {
-        guard let todayDate = Age.parseDay(today), let month = YearMonth(day: todayDate) else { return 0 }
+    func hourEntries(on sql: any SQLDatabase, now: Date) async throws -> Int {
+        let month = YearMonth.current(now)
         let start = month.adding(months: -13).description + "-01"
         try await sql.raw(SQLQueryString("INSERT INTO engagements (id, application_id, volunteer_id, organisation_id, offer_id, starts_on, ends_on, status, created_at) SELECT ")
             + SQLQueryString(Self.uuidSQL(sql)) + ", a.id, a.volunteer_id, o.organisation_id, a.offer_id, \(bind: start), NULL, \(bind: Engagement.Status.active.rawValue), \(bind: now)"

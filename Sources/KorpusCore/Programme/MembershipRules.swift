@@ -24,6 +24,14 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: year, month: month)
     }
 
+    /// The month it is now in the programme's time zone (Europe/Warsaw).
+    public static func current(_ now: Date = Date()) -> YearMonth {
+        YearMonth(day: Age.today(now)) ?? YearMonth(unchecked: 1970, 1)
+    }
+
+    /// The last day as an ISO day ("2026-11-30").
+    public var lastDayText: String { description + "-" + String(Age.daysIn(month: month, year: year)) }
+
     public func adding(months: Int) -> YearMonth {
         let index = year * 12 + (month - 1) + months
         return YearMonth(unchecked: index / 12, index % 12 + 1)
