@@ -9,6 +9,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE_URL = os.environ.get("KORPUS_BASE_URL", "http://127.0.0.1:8089").rstrip("/")
 AXE_JS = os.environ.get("AXE_JS", "")
@@ -53,6 +55,16 @@ def phone():
                       {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
     yield d
     d.quit()
+
+
+def wait_text(driver, by, value, accept, timeout=30):
+    """Waits until the element's text is accepted; while the next page loads the element may be missing or
+    belong to the page being left, so both are tried again rather than failing."""
+    def text_accepted(d):
+        text = d.find_element(by, value).text
+        return text if accept(text) else False
+    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)) \
+        .until(text_accepted)
 
 
 def url(path):

@@ -3,7 +3,7 @@ membership; her coordinator confirms them in one go; axe checks every page."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import assert_accessible, make_driver, url
+from conftest import assert_accessible, make_driver, url, wait_text
 from test_journey import DEMO_PASSWORD, fill, sign_in, submit
 
 
@@ -11,7 +11,7 @@ def test_hours_are_logged_confirmed_and_counted(driver):
     # Anna Kowalska volunteers with Fundacja Pomocna Dłoń since four months ago (seeded).
     sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
     driver.find_element(By.LINK_TEXT, "Moje godziny").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Moje godziny"))
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t.startswith("Moje godziny"))
     assert driver.find_element(By.ID, "membership-state").text == "Jesteś członkiem Korpusu."
     missing_before = driver.find_element(By.ID, "membership-missing").text
     assert "w listopadzie" in missing_before or "Brakuje" in missing_before
@@ -37,7 +37,7 @@ def test_hours_are_logged_confirmed_and_counted(driver):
         sign_in(coordinator, "karolina.zawadzka@demo.korpus.local", DEMO_PASSWORD)
         coordinator.find_element(By.LINK_TEXT, "Fundacja Pomocna Dłoń").click()
         coordinator.find_element(By.LINK_TEXT, "Godziny wolontariuszy").click()
-        WebDriverWait(coordinator, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Godziny wolontariuszy"))
+        wait_text(coordinator, By.TAG_NAME, "h1", lambda t: t.startswith("Godziny wolontariuszy"))
         assert_accessible(coordinator)
         boxes = coordinator.find_elements(By.CSS_SELECTOR, "input[type=checkbox][form=confirm-form]")
         assert len(boxes) >= 3, "the seeded entries and the new one wait"
@@ -63,7 +63,7 @@ def test_the_volunteer_card_is_active_by_the_rules_and_checked_publicly(driver):
     sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
     driver.get(url("/moje-godziny"))
     driver.find_element(By.LINK_TEXT, "Karta Wolontariusza").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Karta Wolontariusza")
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t == "Karta Wolontariusza")
     assert driver.find_element(By.ID, "card-status").text.startswith("Aktywna do")
     number = driver.find_element(By.ID, "card-number").text
     assert_accessible(driver)
@@ -81,6 +81,6 @@ def test_the_volunteer_card_is_active_by_the_rules_and_checked_publicly(driver):
         changed = number[:-1] + str((int(number[-1]) + 1) % 10)
         fill(partner, {"numer": changed})
         partner.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(partner, 30).until(lambda d: "poprawny numer" in d.find_element(By.ID, "check-result").text)
+        wait_text(partner, By.ID, "check-result", lambda t: "poprawny numer" in t)
     finally:
         partner.quit()

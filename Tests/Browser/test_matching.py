@@ -5,7 +5,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import assert_accessible, make_driver, url
+from conftest import assert_accessible, make_driver, url, wait_text
 from mail import wait_for_subject
 from test_journey import DEMO_PASSWORD, sign_in
 
@@ -14,7 +14,7 @@ def test_recommendations_show_fitting_offers_with_reasons(driver):
     # Anna Kowalska (Gdańsk, 20 km) offers help with education and children, Monday and Wednesday afternoons.
     sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
     driver.find_element(By.LINK_TEXT, "Polecane dla Ciebie").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Polecane dla Ciebie")
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t == "Polecane dla Ciebie")
     cards = driver.find_elements(By.CSS_SELECTOR, "main li.card")
     assert cards, "some offers fit"
     for card in cards:
@@ -43,7 +43,7 @@ def test_coordinator_sees_fitting_volunteers_of_an_offer(driver):
         driver.get(href)
         offer_title = driver.find_element(By.TAG_NAME, "h1").text
         driver.find_element(By.LINK_TEXT, "Pasujący wolontariusze").click()
-        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Pasujący wolontariusze")
+        wait_text(driver, By.TAG_NAME, "h1", lambda t: t == "Pasujący wolontariusze")
         if driver.find_elements(By.CSS_SELECTOR, "main li.card form button"):
             break
     else:
@@ -94,7 +94,7 @@ def test_recommendations_by_email_and_unsubscribing(driver):
     stranger = make_driver()
     try:
         stranger.get(url(link))
-        WebDriverWait(stranger, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Wypisanie z powiadomień")
+        wait_text(stranger, By.TAG_NAME, "h1", lambda t: t == "Wypisanie z powiadomień")
         assert_accessible(stranger)
         stranger.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         WebDriverWait(stranger, 30).until(lambda d: "komunikat=alert_unsubscribed" in d.current_url)

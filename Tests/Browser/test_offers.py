@@ -6,7 +6,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import assert_accessible, make_driver, url
+from conftest import assert_accessible, make_driver, url, wait_text
 from test_journey import DEMO_PASSWORD, fill, sign_in, submit, wait_path
 
 
@@ -40,7 +40,7 @@ def test_post_find_apply_accept_reserve_and_move_up(driver):
     driver.execute_script("document.getElementById('starts_on').value = '2026-12-01'; document.getElementById('ends_on').value = '2099-06-30';")
     submit(driver)
     WebDriverWait(driver, 30).until(lambda d: "/oferty/" in d.current_url and "/organizacje/" not in d.current_url)
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == title)
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t == title)
     assert_accessible(driver)
     offer_path = "/" + driver.current_url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
 

@@ -4,7 +4,7 @@ every page."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import assert_accessible, make_driver, url
+from conftest import assert_accessible, make_driver, url, wait_text
 from test_journey import DEMO_PASSWORD, fill, sign_in, submit
 
 
@@ -12,7 +12,7 @@ def test_a_need_is_published_matched_and_answered(driver):
     sign_in(driver, "ewa.nowicka@demo.korpus.local", DEMO_PASSWORD)
     driver.find_element(By.LINK_TEXT, "Fundacja Pomocna Dłoń").click()
     driver.find_element(By.LINK_TEXT, "Partnerstwa organizacji").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Partnerstwa organizacji"))
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t.startswith("Partnerstwa organizacji"))
     assert_accessible(driver)
     driver.find_element(By.LINK_TEXT, "Nowa potrzeba partnerska").click()
     # A form sent half-filled names every problem and keeps what was typed.
