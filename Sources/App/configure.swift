@@ -8,6 +8,7 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, database: DatabaseTarget? = nil) async throws {
     app.settings = settings
     app.catalogues = try Catalogues.bundled()
+    app.documentSeal = try DocumentSeals.load(settings, logger: app.logger)
 
     // Database
     let target = database ?? DatabaseTarget.from(settings)
@@ -36,6 +37,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateMatchingIndexes())
     app.migrations.add(CreateEngagements())
     app.migrations.add(CreateVolunteerCards())
+    app.migrations.add(CreateAgreements())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -91,6 +93,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: PartnershipsController())
     try app.register(collection: HoursController())
     try app.register(collection: VolunteerCardController())
+    try app.register(collection: AgreementsController())
+    try app.register(collection: CertificatesController())
+    try app.register(collection: VerificationController())
     try app.register(collection: HoursAPIController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())

@@ -132,7 +132,7 @@ final class ConsentRecord: Model, @unchecked Sendable {
 }
 
 /// A single-use link sent by e-mail: address verification, password reset, change of e-mail, guardian
-/// consent. Only the token's hash is stored.
+/// consent, a guardian's acceptance of an agreement. Only the token's hash is stored.
 final class AccountToken: Model, @unchecked Sendable {
     static let schema = "account_tokens"
 
@@ -141,6 +141,7 @@ final class AccountToken: Model, @unchecked Sendable {
         case resetPassword = "reset_password"
         case changeEmail = "change_email"
         case guardianConsent = "guardian_consent"
+        case guardianAgreement = "guardian_agreement"
     }
 
     @ID(custom: "id", generatedBy: .user) var id: String?

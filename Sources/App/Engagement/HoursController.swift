@@ -56,9 +56,27 @@ struct HoursController: RouteCollection {
         let hours: String
     }
 
+    struct IssuedCertificate: Encodable {
+        let issued: String
+        let pdfHref: String
+    }
+
+    /// An engagement as its volunteer sees it: the agreement and the certificates.
+    struct MyEngagement: Encodable {
+        let id: String
+        let name: String
+        let agreement: String
+        let agreementHref: String
+        let awaitsMe: Bool
+        let certificates: [IssuedCertificate]
+        let requested: String?
+        let requestAction: String?
+    }
+
     struct MyHoursPage: Encodable {
         let form: FormState
         let engagements: [EngagementOption]
+        let myEngagements: [MyEngagement]
         let entries: [EntryRow]
         let byMonth: [Total]
         let byOrganisation: [Total]
@@ -85,6 +103,7 @@ struct HoursController: RouteCollection {
             organisations[entry.organisation.name, default: 0] += entry.quarterHours
         }
         let progress = try await Membership.progress(of: user, on: req.db)
+        let myEngagements = try await Self.myEngagements(engagements, req)
         return try await req.render("engagement/my-hours", title: req.t("hours.title"), MyHoursPage(
             form: form,
             engagements: engagements.filter { $0.status == Engagement.Status.active.rawValue }.map {
@@ -92,6 +111,7 @@ struct HoursController: RouteCollection {
                                  name: "\($0.offer.title) — \($0.organisation.name) (\(dates.longDay($0.startsOn)) – \($0.endsOn.map { dates.longDay($0) } ?? "…"))",
                                  selected: form.value("engagement_id") == $0.id?.uuidString)
             },
+            myEngagements: myEngagements,
             entries: entries.map { entry in
                 let id = entry.id?.uuidString ?? ""
                 let open = entry.status == HourEntry.Status.pending.rawValue || entry.status == HourEntry.Status.returned.rawValue
@@ -107,6 +127,37 @@ struct HoursController: RouteCollection {
             },
             byOrganisation: organisations.sorted { $0.key < $1.key }.map { Total(name: $0.key, hours: Membership.hoursText($0.value, req)) },
             membership: Membership.status(progress, req), today: OfferDates.today(), exportHref: SitePath.myHoursExport.path), status: status)
+    }
+
+    /// Each engagement with its current agreement (and whether the volunteer's acceptance is owed) and its
+    /// certificates, issued or asked for.
+    static func myEngagements(_ engagements: [Engagement], _ req: Request) async throws -> [MyEngagement] {
+        let ids = engagements.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let agreements = try await Agreement.query(on: req.db).filter(\.$engagement.$id ~~ ids)
+            .filter(\.$status != Agreement.Status.superseded.rawValue).all()
+        let awaiting = agreements.filter { $0.status == Agreement.Status.awaiting.rawValue }.compactMap(\.id)
+        let mine = awaiting.isEmpty ? [] : try await AgreementAcceptance.query(on: req.db).filter(\.$agreement.$id ~~ awaiting)
+            .filter(\.$party == AgreementParty.volunteer.rawValue).all().map(\.$agreement.id)
+        let certificates = try await Certificate.query(on: req.db).filter(\.$engagement.$id ~~ ids).sort(\.$requestedAt).all()
+        let dates = DateFormat(catalogue: req.catalogue)
+        return engagements.map { engagement in
+            let id = engagement.id?.uuidString ?? ""
+            let agreement = agreements.first { $0.$engagement.id == engagement.id }
+            let own = certificates.filter { $0.$engagement.id == engagement.id }
+            let requested = own.first { $0.status == Certificate.Status.requested.rawValue }
+            return MyEngagement(
+                id: id, name: "\(engagement.offer.title) — \(engagement.organisation.name) (\(dates.longDay(engagement.startsOn)) – \(engagement.endsOn.map { dates.longDay($0) } ?? "…"))",
+                agreement: agreement.map { req.t("agreement.status.\($0.status)") } ?? req.t("agreement.none"),
+                agreementHref: SitePath.engagementAgreement(id).path,
+                awaitsMe: agreement.map { $0.status == Agreement.Status.awaiting.rawValue && $0.requiredParties.contains(.volunteer)
+                    && !mine.contains($0.id ?? UUID()) } ?? false,
+                certificates: own.filter { $0.status == Certificate.Status.issued.rawValue }.map {
+                    IssuedCertificate(issued: $0.issuedAt.map { dates.longDate($0) } ?? "", pdfHref: SitePath.certificatePDF($0.id?.uuidString ?? "").path)
+                },
+                requested: requested.map { dates.longDate($0.requestedAt) },
+                requestAction: requested == nil ? SitePath.requestCertificate(id).path : nil)
+        }
     }
 
     @Sendable
@@ -277,6 +328,7 @@ struct HoursController: RouteCollection {
         let confirmAction: String
         let totals: [VolunteerTotal]
         let exportHref: String
+        let engagementsHref: String
     }
 
     @Sendable
@@ -312,7 +364,8 @@ struct HoursController: RouteCollection {
                     }
                 }
             },
-            exportHref: SitePath.organisationHoursExport(organisationID.uuidString).path))
+            exportHref: SitePath.organisationHoursExport(organisationID.uuidString).path,
+            engagementsHref: SitePath.organisationEngagements(organisationID.uuidString).path))
     }
 
     /// Confirms the entries ticked, all or nothing: an entry of another organisation, or one no longer

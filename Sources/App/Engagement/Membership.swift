@@ -33,10 +33,12 @@ enum Membership {
     }
 
     /// Hours as people read them: "4", "2,5", "0,75" (in the language's decimal separator).
-    static func hoursText(_ quarters: Int, _ req: Request) -> String {
+    static func hoursText(_ quarters: Int, _ req: Request) -> String { hoursText(quarters, in: req.language) }
+
+    static func hoursText(_ quarters: Int, in language: Language) -> String {
         let hours = QuarterHours.hours(quarters)
-        if hours == hours.rounded() { return NumberFormat.integer(Int(hours), in: req.language) }
-        return NumberFormat.decimal(hours, fractionDigits: quarters % 2 == 0 ? 1 : 2, in: req.language)
+        if hours == hours.rounded() { return NumberFormat.integer(Int(hours), in: language) }
+        return NumberFormat.decimal(hours, fractionDigits: quarters % 2 == 0 ? 1 : 2, in: language)
     }
 
     struct Bar: Encodable {

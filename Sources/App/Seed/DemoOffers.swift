@@ -187,6 +187,25 @@ struct DemoOffers {
         try await helpOffers()
         try await partnershipNeeds()
         try await engagementWithHours()
+        try await minorEngagement()
+    }
+
+    /// Zofia Kaczmarek (15, with her guardian's consent) was accepted by Stowarzyszenie Razem dla Słupska two
+    /// weeks ago; her agreement is still to be prepared by the association, and accepted by her mother too.
+    func minorEngagement() async throws {
+        guard let zofia = try await User.query(on: db).filter(\.$email == "zofia.kaczmarek@\(DemoContent.demoDomain)").first(),
+            let association = try await Organisation.query(on: db).filter(\.$name == "Stowarzyszenie Razem dla Słupska").first(),
+            let offer = try await Offer.query(on: db).filter(\.$organisation.$id == association.requireID())
+                .filter(\.$status == Offer.Status.published.rawValue).sort(\.$title).first()
+        else { return }
+        let application = OfferApplication()
+        application.$offer.id = try offer.requireID()
+        application.$volunteer.id = try zofia.requireID()
+        application.message = "Mam zgodę mamy i chętnie pomogę po lekcjach."
+        application.status = OfferApplication.Status.accepted.rawValue
+        application.createdAt = Date().addingTimeInterval(-20 * 86_400)
+        application.decidedAt = Date().addingTimeInterval(-14 * 86_400)
+        try await application.create(on: db)
     }
 
     /// Anna Kowalska volunteers with Fundacja Pomocna Dłoń since four months ago: her weekly hours are

@@ -33,6 +33,10 @@ public struct Settings: Sendable {
     public var runsWorker: Bool = true
     /// How often the worker looks for e-mail alerts that are due, in seconds (`KORPUS_ALERT_POLL_SECONDS`, default 60).
     public var alertPollSeconds: Int = 60
+    /// The Ed25519 private key that seals documents, 32 bytes in base64 (`KORPUS_SIGNING_KEY`); when unset it
+    /// is read from `<data>/document-signing.key`, which is created on first start. Every instance of one
+    /// installation needs the same key.
+    public var signingKey: String?
 
     public enum MailTransportKind: String, Sendable {
         case folder, sendmail
@@ -106,6 +110,12 @@ public struct Settings: Sendable {
         }
         if let command = value("KORPUS_SENDMAIL") { settings.sendmailCommand = command }
         if let from = value("KORPUS_MAIL_FROM") { settings.mailFrom = from }
+        if let key = value("KORPUS_SIGNING_KEY") {
+            guard let secret = Data(base64Encoded: key), secret.count == 32 else {
+                throw SettingsError.invalid(name: "KORPUS_SIGNING_KEY", value: "…", expected: "32 bytes in base64 (openssl rand -base64 32)")
+            }
+            settings.signingKey = secret.base64EncodedString()
+        }
         return settings
     }
 
@@ -122,7 +132,7 @@ public struct Settings: Sendable {
         "KORPUS_DATA_DIR", "DATABASE_URL", "KORPUS_LOG_FORMAT", "KORPUS_MAX_BODY_BYTES",
         "KORPUS_DEMO_ON_FIRST_START", "KORPUS_ADMIN_EMAIL", "LOG_LEVEL", "KORPUS_BASE_URL", "KORPUS_SECURE_COOKIES",
         "KORPUS_TRUST_PROXY", "KORPUS_WORKER", "KORPUS_MAIL_TRANSPORT", "KORPUS_SENDMAIL", "KORPUS_MAIL_FROM",
-        "KORPUS_METRICS_TOKEN",
+        "KORPUS_METRICS_TOKEN", "KORPUS_SIGNING_KEY",
     ]
 }
 

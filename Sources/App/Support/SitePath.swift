@@ -69,6 +69,18 @@ public enum SitePath: Sendable, Equatable {
     case organisationHoursExport(String)
     case confirmHours(String)
     case returnHours(String)
+    case engagementAgreement(String)
+    case prepareAgreement(String)
+    case acceptAgreement(String)
+    case agreementPDF(String)
+    case agreementTemplate(String)
+    case guardianAgreement(String)
+    case requestCertificate(String)
+    case issueCertificate(String)
+    case certificatePDF(String)
+    case organisationEngagements(String)
+    case verificationCode(String)
+    case verification
     case partnershipNeed(String)
     case respondToNeed(String)
     case closeNeed(String)
@@ -155,6 +167,18 @@ public enum SitePath: Sendable, Equatable {
         case .organisationHoursExport(let id): "/organizacje/\(id)/godziny.csv"
         case .confirmHours(let id): "/organizacje/\(id)/godziny/potwierdz"
         case .returnHours(let id): "/godziny/\(id)/zwroc"
+        case .engagementAgreement(let id): "/zaangazowania/\(id)/porozumienie"
+        case .prepareAgreement(let id): "/zaangazowania/\(id)/porozumienie/przygotuj"
+        case .acceptAgreement(let id): "/porozumienia/\(id)/akceptacja"
+        case .agreementPDF(let id): "/porozumienia/\(id)/pdf"
+        case .agreementTemplate(let id): "/organizacje/\(id)/wzor-porozumienia"
+        case .guardianAgreement(let token): "/porozumienie-opiekuna/\(token)"
+        case .requestCertificate(let id): "/zaangazowania/\(id)/zaswiadczenie"
+        case .issueCertificate(let id): "/zaswiadczenia/\(id)/wystaw"
+        case .certificatePDF(let id): "/zaswiadczenia/\(id)/pdf"
+        case .organisationEngagements(let id): "/organizacje/\(id)/zaangazowania"
+        case .verificationCode(let code): "/weryfikacja/\(code)"
+        case .verification: "/weryfikacja"
         case .partnershipNeed(let id): "/partnerstwa/\(id)"
         case .respondToNeed(let id): "/partnerstwa/\(id)/odpowiedz"
         case .closeNeed(let id): "/partnerstwa/\(id)/zamknij"
@@ -219,6 +243,17 @@ public enum SitePath: Sendable, Equatable {
         case .organisationHoursExport: Self.pattern(.organisationHoursExport(":organisationID"))
         case .confirmHours: Self.pattern(.confirmHours(":organisationID"))
         case .returnHours: Self.pattern(.returnHours(":entryID"))
+        case .engagementAgreement: Self.pattern(.engagementAgreement(":engagementID"))
+        case .prepareAgreement: Self.pattern(.prepareAgreement(":engagementID"))
+        case .acceptAgreement: Self.pattern(.acceptAgreement(":agreementID"))
+        case .agreementPDF: Self.pattern(.agreementPDF(":agreementID"))
+        case .agreementTemplate: Self.pattern(.agreementTemplate(":organisationID"))
+        case .guardianAgreement: Self.pattern(.guardianAgreement(":token"))
+        case .requestCertificate: Self.pattern(.requestCertificate(":engagementID"))
+        case .issueCertificate: Self.pattern(.issueCertificate(":certificateID"))
+        case .certificatePDF: Self.pattern(.certificatePDF(":certificateID"))
+        case .organisationEngagements: Self.pattern(.organisationEngagements(":organisationID"))
+        case .verificationCode: Self.pattern(.verificationCode(":code"))
         case .respondToNeed: Self.pattern(.respondToNeed(":needID"))
         case .closeNeed: Self.pattern(.closeNeed(":needID"))
         case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))

@@ -46,7 +46,8 @@ extension Request {
         "application_sent", "application_reserve", "application_decided", "application_withdrawn", "help_offer_saved",
         "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "partnership_published", "partnership_answered", "partnership_closed", "hours_logged", "hours_deleted",
         "hours_correction_sent", "hours_none_chosen", "hours_confirmed", "hours_returned", "account_suspended", "message_sent",
-        "alert_saved", "alert_deleted", "alert_unsubscribed",
+        "alert_saved", "alert_deleted", "alert_unsubscribed", "agreement_prepared", "agreement_accepted", "template_saved",
+        "certificate_requested", "certificate_issued",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
