@@ -220,7 +220,7 @@ struct AgreementsController: RouteCollection {
             if Age.parseDay(endsOn) == nil {
                 form.fail("ends_on", req.t("account.error.date_invalid"))
             } else if endsOn < startsOn {
-                form.fail("ends_on", req.t("offer.error.dates_order"))
+                form.fail("ends_on", req.t("offer.error.ends_before"))
             }
         }
         guard form.isValid else {

@@ -72,10 +72,16 @@ struct CertificatesController: RouteCollection {
         return certificate
     }
 
-    /// The quarter hours confirmed for an engagement between two days, both included.
+    /// The quarter hours confirmed for an engagement between two days, both included (summed as BIGINT, as
+    /// PostgreSQL would otherwise answer NUMERIC).
     static func confirmedQuarters(_ engagementID: UUID, from: String, to: String, on db: any Database) async throws -> Int {
-        try await HourEntry.query(on: db).filter(\.$engagement.$id == engagementID).filter(\.$status == HourEntry.Status.confirmed.rawValue)
-            .filter(\.$workedOn >= from).filter(\.$workedOn <= to).sum(\.$quarterHours) ?? 0
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        let row = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(quarter_hours), 0) AS BIGINT) AS total FROM hour_entries
+            WHERE engagement_id = \(bind: engagementID) AND status = \(bind: HourEntry.Status.confirmed.rawValue)
+            AND worked_on >= \(bind: from) AND worked_on <= \(bind: to)
+            """).first()
+        return try row?.decode(column: "total", as: Int.self) ?? 0
     }
 
     func renderIssue(_ req: Request, _ certificate: Certificate, form: FormState, status: HTTPResponseStatus) async throws -> Response {
@@ -115,7 +121,7 @@ struct CertificatesController: RouteCollection {
         if Age.parseDay(from) == nil { form.fail("period_from", req.t("account.error.date_invalid")) }
         if Age.parseDay(to) == nil { form.fail("period_to", req.t("account.error.date_invalid")) }
         if form.isValid {
-            if to < from { form.fail("period_to", req.t("offer.error.dates_order")) }
+            if to < from { form.fail("period_to", req.t("offer.error.ends_before")) }
             if to > OfferDates.today() { form.fail("period_to", req.t("certificate.error.future")) }
             if !engagement.covers(from) || !engagement.covers(to) {
                 let dates = DateFormat(catalogue: req.catalogue)
@@ -132,7 +138,8 @@ struct CertificatesController: RouteCollection {
         let quarters = try await Self.confirmedQuarters(try engagement.requireID(), from: from, to: to, on: req.db)
         // Issued once: the update applies only while the certificate is still requested.
         let issuedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let updated = try await (req.db as! any SQLDatabase).update(Certificate.schema)
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let updated = try await sql.update(Certificate.schema)
             .set("status", to: Certificate.Status.issued.rawValue).set("period_from", to: from).set("period_to", to: to)
             .set("scope", to: scope).set("quarter_hours", to: quarters).set("opinion", to: opinion.isEmpty ? nil : opinion)
             .set("volunteer_name", to: certificate.volunteer.displayName).set("organisation_name", to: certificate.organisation.name)
