@@ -119,6 +119,37 @@ struct HoursTests {
         }
     }
 
+    @Test func aDeclaredDisabilityAppliesTheLowerRequirementUntilItIsWithdrawn() async throws {
+        try await withKorpus { app in
+            // setup: a 30-year-old with 7 confirmed hours in the month before
+            let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)
+            let volunteer = TestBrowser(app)
+            let user = try await volunteer.registerAndVerify(name: "Ola Sprawna", email: "ola@example.org")
+            let engagement = try await engagement(app, coordinator: coordinator, organisation: organisationID, volunteer: volunteer, daysAgo: 70)
+            let previous = YearMonth.current().adding(months: -1)
+            #expect(try await volunteer.post("/moje-godziny", ["engagement_id": try engagement.requireID().uuidString, "worked_on": previous.description + "-10",
+                                                               "hours": "7", "description": "Dyżur w świetlicy"]).status == .seeOther)
+            let entry = try #require(try await HourEntry.query(on: app.db).first())
+            #expect(try await coordinator.post("/organizacje/\(organisationID)/godziny/potwierdz", ["entry_\(try entry.requireID())": "on"]).status == .seeOther)
+            func required() async throws -> Int? {
+                try await Membership.progress(of: user, on: app.db).months.first { $0.month == previous }?.requiredQuarterHours
+            }
+            #expect(try await required() == 64, "16 hours at 30")
+            #expect(try await CardJob.compute(.current(), on: app.db).volunteers == 0)
+
+            // act: she declares a disability (recorded once, however often the form is saved), then withdraws it
+            #expect(try await volunteer.post("/konto/zgody", ["disability": "on"]).status == .seeOther)
+            #expect(try await volunteer.post("/konto/zgody", ["disability": "on"]).status == .seeOther)
+            #expect(try await ConsentRecord.query(on: app.db).filter(\.$kind == "disability").count() == 1)
+            #expect(try await required() == 24, "6 hours with a disability")
+            #expect(try await volunteer.get("/konto").text.contains("id=\"disability\" name=\"disability\" type=\"checkbox\" aria-describedby=\"disability-hint\" checked"))
+            try await CardActivation.query(on: app.db).delete()
+            #expect(try await CardJob.compute(.current(), on: app.db).volunteers == 1)
+            #expect(try await volunteer.post("/konto/zgody", [:]).status == .seeOther)
+            #expect(try await required() == 64)
+        }
+    }
+
     @Test func anEngagementEndsWhenTheApplicationIsWithdrawn() async throws {
         try await withKorpus { app in
             let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)

@@ -57,6 +57,7 @@ struct AccountController: RouteCollection {
         let needsGuardianConsent: Bool
         let guardianConsentGiven: Bool
         let marketing: Bool
+        let disability: Bool
         let consents: [ConsentRow]
         let tokens: [TokenRow]
         let newToken: String?
@@ -101,6 +102,7 @@ struct AccountController: RouteCollection {
             needsGuardianConsent: band == .minor,
             guardianConsentGiven: consents.contains { $0.kind == ConsentRecord.Kind.guardian.rawValue && $0.granted },
             marketing: marketing,
+            disability: consents.first { $0.kind == ConsentRecord.Kind.disability.rawValue }?.granted ?? false,
             consents: consents.map {
                 ConsentRow(kind: req.t("consent.\($0.kind)"), version: $0.version, granted: $0.granted, at: dates.shortDateTime($0.at))
             },
@@ -212,8 +214,14 @@ struct AccountController: RouteCollection {
     func saveConsents(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = FormState(values: try req.formFields())
-        try await ConsentRecord(userID: try user.requireID(), kind: .marketing, version: "1", granted: form.isChecked("marketing"),
+        let userID = try user.requireID()
+        try await ConsentRecord(userID: userID, kind: .marketing, version: "1", granted: form.isChecked("marketing"),
                                 address: req.clientAddress).create(on: req.db)
+        // The disability declaration is recorded only when it changes, as it is the record the rules read.
+        let declared = form.isChecked("disability")
+        if try await ConsentRecord.granted(.disability, among: [userID], on: req.db).contains(userID) != declared {
+            try await ConsentRecord(userID: userID, kind: .disability, version: "1", granted: declared, address: req.clientAddress).create(on: req.db)
+        }
         return req.redirect(to: SitePath.account.path, notice: "consent_saved")
     }
 

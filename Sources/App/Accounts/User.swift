@@ -106,7 +106,9 @@ final class ConsentRecord: Model, @unchecked Sendable {
     static let schema = "consents"
 
     enum Kind: String, Codable, CaseIterable {
-        case terms, privacy, marketing, guardian
+        /// `disability`: the volunteer declares a disability (a special category of data, kept on their
+        /// explicit consent) so that the lower membership requirement applies; withdrawn, it no longer does.
+        case terms, privacy, marketing, guardian, disability
     }
 
     @ID(key: .id) var id: UUID?
@@ -119,6 +121,15 @@ final class ConsentRecord: Model, @unchecked Sendable {
     @Field(key: "details") var details: String
 
     init() {}
+
+    /// The people among `users` (everyone when nil) whose latest record of `kind` grants it.
+    static func granted(_ kind: Kind, among users: [UUID]? = nil, on db: any Database) async throws -> Set<UUID> {
+        var query = ConsentRecord.query(on: db).filter(\.$kind == kind.rawValue)
+        if let users { query = query.filter(\.$user.$id ~~ users) }
+        var latest: [UUID: ConsentRecord] = [:]
+        for record in try await query.sort(\.$at).all() { latest[record.$user.id] = record }
+        return Set(latest.filter { $0.value.granted }.keys)
+    }
 
     init(userID: UUID, kind: Kind, version: String, granted: Bool, address: String, details: String = "") {
         self.$user.id = userID

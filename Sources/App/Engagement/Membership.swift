@@ -22,9 +22,11 @@ enum Membership {
     }
 
     static func progress(of user: User, on db: any Database, now: YearMonth = .current()) async throws -> MembershipProgress {
-        let (byMonth, firstLogged) = try await hours(of: try user.requireID(), on: db)
+        let userID = try user.requireID()
+        let (byMonth, firstLogged) = try await hours(of: userID, on: db)
+        let disability = try await ConsentRecord.granted(.disability, among: [userID], on: db).contains(userID)
         return MembershipCalculator.progress(hours: byMonth, firstLogged: firstLogged, bornOn: user.dateOfBirth.flatMap(Age.parseDay),
-                                             disability: false, now: now)
+                                             disability: disability, now: now)
     }
 
     /// A month as tables and status lines name it: "listopad 2026".

@@ -164,11 +164,14 @@ enum CardJob {
             GROUP BY e.volunteer_id, u.date_of_birth
             """).all()
         var volunteers: [UUID] = []
+        let withDisability = try await ConsentRecord.granted(.disability, on: db)
         for row in volunteerRows {
             let id = try row.decode(column: "volunteer_id", as: UUID.self)
             let total = try row.decode(column: "total", as: Int.self)
             let born = try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay)
-            if MembershipCalculator.volunteerCardActive(in: month, hours: [previous: total], bornOn: born, disability: false) { volunteers.append(id) }
+            if MembershipCalculator.volunteerCardActive(in: month, hours: [previous: total], bornOn: born, disability: withDisability.contains(id)) {
+                volunteers.append(id)
+            }
         }
         let coordinatorRows = try await sql.raw("""
             SELECT DISTINCT decided_by FROM hour_entries WHERE status = \(bind: HourEntry.Status.confirmed.rawValue)
