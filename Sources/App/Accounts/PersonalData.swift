@@ -81,6 +81,26 @@ enum PersonalData {
             let comment: String?
         }
 
+        struct AgreementRecord: Encodable {
+            let organisation: String
+            let version: Int
+            let status: String
+            let textHash: String
+            let text: String
+            let acceptedBy: [String]
+        }
+
+        struct CertificateRecord: Encodable {
+            let organisation: String
+            let status: String
+            let requestedAt: Date
+            let periodFrom: String?
+            let periodTo: String?
+            let hours: Double?
+            let scope: String?
+            let opinion: String?
+        }
+
         let exportedAt: Date
         let account: Account
         let consents: [Consent]
@@ -95,6 +115,8 @@ enum PersonalData {
         let hours: [HourRecord]
         let volunteerCard: String?
         let cardActiveMonths: [String]
+        let agreements: [AgreementRecord]
+        let certificates: [CertificateRecord]
     }
 
     static func collect(for user: User, on db: any Database) async throws -> Export {
@@ -116,6 +138,11 @@ enum PersonalData {
         let hours = try await HourEntry.query(on: db).filter(\.$volunteer.$id == id).sort(\.$workedOn).all()
         let card = try await VolunteerCard.query(on: db).filter(\.$user.$id == id).first()
         let active = try await CardActivation.query(on: db).filter(\.$user.$id == id).sort(\.$month).all()
+        let engagements = try await Engagement.query(on: db).filter(\.$volunteer.$id == id).all().compactMap(\.id)
+        let agreements = engagements.isEmpty ? [] : try await Agreement.query(on: db).filter(\.$engagement.$id ~~ engagements).sort(\.$createdAt).all()
+        let agreementIDs = agreements.compactMap(\.id)
+        let acceptances = agreementIDs.isEmpty ? [] : try await AgreementAcceptance.query(on: db).filter(\.$agreement.$id ~~ agreementIDs).all()
+        let certificates = try await Certificate.query(on: db).filter(\.$volunteer.$id == id).with(\.$organisation).sort(\.$requestedAt).all()
         return Export(
             exportedAt: Date(), account: account(user),
             consents: consents.map { .init(kind: $0.kind, version: $0.version, granted: $0.granted, at: $0.at, details: $0.details) },
@@ -131,7 +158,15 @@ enum PersonalData {
                       distanceKilometres: $0.distanceKilometres, remote: $0.remote, languages: $0.languages)
             },
             hours: hours.map { .init(workedOn: $0.workedOn, hours: Double($0.quarterHours) / 4, description: $0.description, status: $0.status, comment: $0.comment) },
-            volunteerCard: card.map { VolunteerCard.display($0.number) }, cardActiveMonths: active.map(\.month))
+            volunteerCard: card.map { VolunteerCard.display($0.number) }, cardActiveMonths: active.map(\.month),
+            agreements: agreements.map { agreement in
+                .init(organisation: agreement.organisationName, version: agreement.version, status: agreement.status, textHash: agreement.textHash,
+                      text: agreement.text, acceptedBy: acceptances.filter { $0.$agreement.id == agreement.id }.map { "\($0.party): \($0.name)" })
+            },
+            certificates: certificates.map {
+                .init(organisation: $0.organisation.name, status: $0.status, requestedAt: $0.requestedAt, periodFrom: $0.periodFrom,
+                      periodTo: $0.periodTo, hours: $0.quarterHours.map { Double($0) / 4 }, scope: $0.scope, opinion: $0.opinion)
+            })
     }
 
     /// Erases the person: personal fields blanked or replaced, sign-in made impossible, sessions, links and
