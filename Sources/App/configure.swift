@@ -38,6 +38,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateEngagements())
     app.migrations.add(CreateVolunteerCards())
     app.migrations.add(CreateAgreements())
+    app.migrations.add(CreateConsentIndex())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)

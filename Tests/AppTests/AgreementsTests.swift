@@ -162,6 +162,44 @@ struct AgreementsTests {
         }
     }
 
+    @Test func aChildsAgreementIsConcludedByTheGuardianAloneFromTheirAccount() async throws {
+        try await withKorpus { app in
+            // setup: a guardian's account manages a 10-year-old's; the child was accepted by a foundation
+            let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)
+            let guardian = TestBrowser(app)
+            try await guardian.registerAndVerify(name: "Piotr Rodzic", email: "rodzic@example.org")
+            let born = OfferDates.today(Date().addingTimeInterval(-10.5 * 365 * 86_400))
+            #expect(try await guardian.post("/konto/dzieci", ["child_name": "Kuba Rodzic", "child_date_of_birth": born, "child_locality": "gdansk",
+                                                              "voivodeship": "", "child_consent": "on"]).status == .seeOther)
+            let child = try #require(try await User.query(on: app.db).filter(\.$displayName == "Kuba Rodzic").first())
+            let offerID = try #require(try await OffersTests().postOffer(coordinator, organisation: organisationID, offerForm(needed: 5)))
+            let application = OfferApplication()
+            application.$offer.id = offerID
+            application.$volunteer.id = try child.requireID()
+            application.message = "Zgłasza rodzic."
+            application.status = OfferApplication.Status.accepted.rawValue
+            application.createdAt = Date()
+            application.decidedAt = Date()
+            try await application.create(on: app.db)
+            let engagement = try #require(try await Engagement.query(on: app.db).filter(\.$volunteer.$id == child.requireID()).first())
+            let id = try engagement.requireID()
+
+            // act: prepared; the guardian is told at their own address and accepts as the guardian
+            #expect(try await coordinator.post("/zaangazowania/\(id)/porozumienie/przygotuj", agreementForm(engagement)).status == .seeOther)
+            let agreement = try #require(try await Agreement.query(on: app.db).first())
+            #expect(agreement.requiredParties == [.guardian, .organisation] && agreement.text.contains("w imieniu dziecka działa przedstawiciel ustawowy"))
+            #expect(try await Mailbox(app).link(to: "rodzic@example.org", containing: "/porozumienie") == "/zaangazowania/\(id)/porozumienie")
+            let page = try await guardian.get("/zaangazowania/\(id)/porozumienie")
+            #expect(page.status == .ok && page.text.contains("Akceptuję porozumienie"))
+            let accept = "/porozumienia/\(try agreement.requireID())/akceptacja"
+            #expect(try await guardian.post(accept, ["text_hash": agreement.textHash]).status == .seeOther)
+            #expect(try await coordinator.post(accept, ["text_hash": agreement.textHash]).status == .seeOther)
+            #expect(try await Agreement.find(agreement.requireID(), on: app.db)?.status == "concluded")
+            let parties = try await AgreementAcceptance.query(on: app.db).all().map(\.party).sorted()
+            #expect(parties == ["guardian", "organisation"])
+        }
+    }
+
     @Test func aCertificateIsAskedForIssuedOnceAndVerifiedWhileATamperedCodeFails() async throws {
         try await withKorpus { app in
             // setup: a volunteer with confirmed and pending hours

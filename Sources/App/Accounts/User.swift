@@ -275,3 +275,16 @@ struct AccessTokenAuthenticator: AsyncBearerAuthenticator {
         }
     }
 }
+
+/// Consents are read per person (membership reads the disability declaration on every status).
+struct CreateConsentIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "consents_user_kind_idx").on(ConsentRecord.schema).column("user_id").column("kind").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: "consents_user_kind_idx").run()
+    }
+}
