@@ -36,10 +36,11 @@ enum DocumentSeals {
         return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// The lines at the foot of a sealed document: where and with which code to check it.
+    /// The lines at the foot of a sealed document, in Polish as the document: where and with which code to check it.
     static func footer(code: String, _ req: Request) -> [String] {
-        [req.t("document.footer.check", ["address": req.application.settings.baseURL + SitePath.verification.path]),
-         req.t("document.footer.code") + " " + code]
+        let polish = req.application.catalogues[.pl]
+        return [polish.text("document.footer.check", ["address": req.application.settings.baseURL + SitePath.verification.path]),
+                polish.text("document.footer.code") + " " + code]
     }
 }
 
@@ -97,8 +98,14 @@ struct VerificationController: RouteCollection {
     func form(req: Request) async throws -> Response {
         let typed = ((try? req.query.get(String.self, at: "kod")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if !typed.isEmpty {
+            // A pasted address works too; only the characters a code can have go into the redirect.
             let code = String(typed.split(separator: "/").last ?? "").prefix(200)
-            return req.redirect(to: SitePath.verificationCode(String(code)).path)
+            if code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                return req.redirect(to: SitePath.verificationCode(String(code)).path)
+            }
+            return try await req.render("documents/verification", title: req.t("verification.title"),
+                                        Page(code: typed, checked: true, genuine: false, title: req.t("verification.not_genuine"), fields: []),
+                                        status: .notFound)
         }
         return try await req.render("documents/verification", title: req.t("verification.title"),
                                     Page(code: "", checked: false, genuine: false, title: "", fields: []), status: .ok)

@@ -1,5 +1,6 @@
 import Fluent
 import KorpusCore
+import SQLKit
 import Vapor
 
 /// Who is looking at an engagement: its volunteer, the guardian who manages a child's account, or a
@@ -252,6 +253,19 @@ struct AgreementsController: RouteCollection {
         agreement.status = Agreement.Status.awaiting.rawValue
         agreement.createdBy = try user.requireID()
         agreement.createdAt = Date()
+        do {
+            try await Self.saveVersion(agreement, engagementID, req)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another coordinator saved a version of this engagement at the same moment.
+            throw LocalizedAbort(.conflict, key: "agreement.error.old_version")
+        }
+        await req.audit(.agreementPrepared, subject: "agreement:\(try agreement.requireID())", details: "version \(agreement.version)")
+        try await Self.askParties(agreement, engagement, req)
+        return req.redirect(to: SitePath.engagementAgreement(engagementID.uuidString).path, notice: "agreement_prepared")
+    }
+
+    /// Writes the agreement as the next version of the engagement's, the current one marked superseded.
+    static func saveVersion(_ agreement: Agreement, _ engagementID: UUID, _ req: Request) async throws {
         try await req.db.transaction { db in
             let previous = try await Self.currentVersion(of: engagementID, on: db)
             agreement.version = (previous?.version ?? 0) + 1
@@ -264,9 +278,6 @@ struct AgreementsController: RouteCollection {
             }
             try await agreement.create(on: db)
         }
-        await req.audit(.agreementPrepared, subject: "agreement:\(try agreement.requireID())", details: "version \(agreement.version)")
-        try await Self.askParties(agreement, engagement, req)
-        return req.redirect(to: SitePath.engagementAgreement(engagementID.uuidString).path, notice: "agreement_prepared")
     }
 
     /// Tells the volunteer (or the child's guardian) that a version waits for them; a minor's guardian gets a
@@ -305,6 +316,15 @@ struct AgreementsController: RouteCollection {
         guard agreement.requiredParties.contains(party) else { throw LocalizedAbort(.forbidden, key: "agreement.error.not_party") }
         let agreementID = try agreement.requireID()
         let concluded = try await req.db.transaction { db -> Bool in
+            // Acceptances of one agreement are written one at a time: a no-op update locks its row on
+            // PostgreSQL (SQLite writes one transaction at a time), so the last two parties accepting at the
+            // same moment still conclude it, and a version replaced meanwhile is seen.
+            if let sql = db as? any SQLDatabase {
+                try await sql.raw("UPDATE agreements SET status = status WHERE id = \(bind: agreementID)").run()
+            }
+            guard let current = try await Agreement.find(agreementID, on: db), current.status == Agreement.Status.awaiting.rawValue else {
+                throw LocalizedAbort(.conflict, key: "agreement.error.old_version")
+            }
             let acceptances = try await AgreementAcceptance.query(on: db).filter(\.$agreement.$id == agreementID).all()
             guard !acceptances.contains(where: { $0.party == party.rawValue }) else {
                 throw LocalizedAbort(.conflict, key: "agreement.error.already_accepted")
@@ -324,9 +344,9 @@ struct AgreementsController: RouteCollection {
                 throw LocalizedAbort(.conflict, key: "agreement.error.already_accepted")
             }
             let done = Set(acceptances.map(\.party) + [party.rawValue])
-            guard agreement.requiredParties.allSatisfy({ done.contains($0.rawValue) }) else { return false }
-            agreement.status = Agreement.Status.concluded.rawValue
-            try await agreement.save(on: db)
+            guard current.requiredParties.allSatisfy({ done.contains($0.rawValue) }) else { return false }
+            current.status = Agreement.Status.concluded.rawValue
+            try await current.save(on: db)
             return true
         }
         await req.audit(.agreementAccepted, subject: "agreement:\(agreementID)", details: "\(party.rawValue) \(textHash)", actor: userID)

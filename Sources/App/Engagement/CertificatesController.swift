@@ -8,8 +8,6 @@ import Vapor
 /// carries a sealed verification code. Also the organisation's list of engagements, where coordinators
 /// find agreements to prepare and certificates to issue.
 struct CertificatesController: RouteCollection {
-    static let maximumText = 4000
-
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(SignedInGuard())
         signedIn.post(SitePath.requestCertificate("").components, use: request)
@@ -90,7 +88,7 @@ struct CertificatesController: RouteCollection {
         return try await req.render("engagement/certificate-form", title: req.t("certificate.issue_title"), IssuePage(
             form: form, action: SitePath.issueCertificate(certificate.id?.uuidString ?? "").path, volunteer: certificate.volunteer.displayName,
             offer: engagement.offer.title, note: certificate.requestNote,
-            engagementPeriod: "\(dates.longDay(engagement.startsOn)) – \(engagement.endsOn.map { dates.longDay($0) } ?? "…")",
+            engagementPeriod: HoursController.period(engagement, dates),
             backHref: SitePath.organisationEngagements(certificate.$organisation.id.uuidString).path), status: status)
     }
 
@@ -123,16 +121,11 @@ struct CertificatesController: RouteCollection {
         if form.isValid {
             if to < from { form.fail("period_to", req.t("offer.error.ends_before")) }
             if to > OfferDates.today() { form.fail("period_to", req.t("certificate.error.future")) }
-            if !engagement.covers(from) || !engagement.covers(to) {
-                let dates = DateFormat(catalogue: req.catalogue)
-                form.fail("period_from", req.t("hours.error.outside", ["from": dates.longDay(engagement.startsOn),
-                                                                      "to": engagement.endsOn.map { dates.longDay($0) } ?? "…"]))
-            }
+            if !engagement.covers(from) || !engagement.covers(to) { form.fail("period_from", HoursController.outside(engagement, req)) }
         }
+        AgreementsController.checkText(&form, "scope", req)
+        AgreementsController.checkText(&form, "opinion", req, minimum: 0)
         let scope = form.value("scope"), opinion = form.value("opinion")
-        if scope.count < 3 { form.fail("scope", req.t("agreement.error.text")) }
-        if scope.count > Self.maximumText { form.fail("scope", req.t("form.error.too_long", ["max": String(Self.maximumText)])) }
-        if opinion.count > Self.maximumText { form.fail("opinion", req.t("form.error.too_long", ["max": String(Self.maximumText)])) }
         guard form.isValid else { return try await renderIssue(req, certificate, form: form, status: .unprocessableEntity) }
         let certificateID = try certificate.requireID()
         let quarters = try await Self.confirmedQuarters(try engagement.requireID(), from: from, to: to, on: req.db)
@@ -238,7 +231,7 @@ struct CertificatesController: RouteCollection {
             let request = requests.first { $0.$engagement.id == engagement.id }
             return EngagementRow(
                 volunteer: engagement.volunteer.displayName, offer: engagement.offer.title,
-                period: "\(dates.longDay(engagement.startsOn)) – \(engagement.endsOn.map { dates.longDay($0) } ?? "…")",
+                period: HoursController.period(engagement, dates),
                 status: req.t("engagement.status.\(engagement.status)"),
                 agreement: agreement.map { req.t("agreement.status.\($0.status)") + " (" + req.t("agreement.version") + " \($0.version))" }
                     ?? req.t("agreement.none"),

@@ -108,7 +108,7 @@ struct HoursController: RouteCollection {
             form: form,
             engagements: engagements.filter { $0.status == Engagement.Status.active.rawValue }.map {
                 EngagementOption(code: $0.id?.uuidString ?? "",
-                                 name: "\($0.offer.title) — \($0.organisation.name) (\(dates.longDay($0.startsOn)) – \($0.endsOn.map { dates.longDay($0) } ?? "…"))",
+                                 name: Self.engagementName($0, dates),
                                  selected: form.value("engagement_id") == $0.id?.uuidString)
             },
             myEngagements: myEngagements,
@@ -129,6 +129,22 @@ struct HoursController: RouteCollection {
             membership: Membership.status(progress, req), today: OfferDates.today(), exportHref: SitePath.myHoursExport.path), status: status)
     }
 
+    /// "This day is outside the engagement (first day – last day)."
+    static func outside(_ engagement: Engagement, _ req: Request) -> String {
+        let dates = DateFormat(catalogue: req.catalogue)
+        return req.t("hours.error.outside", ["from": dates.longDay(engagement.startsOn), "to": engagement.endsOn.map { dates.longDay($0) } ?? "…"])
+    }
+
+    /// "Offer — Organisation (first day – last day)", the offer and organisation loaded.
+    static func engagementName(_ engagement: Engagement, _ dates: DateFormat) -> String {
+        "\(engagement.offer.title) — \(engagement.organisation.name) (\(Self.period(engagement, dates)))"
+    }
+
+    /// "1 lipca 2026 – …": the engagement's days.
+    static func period(_ engagement: Engagement, _ dates: DateFormat) -> String {
+        "\(dates.longDay(engagement.startsOn)) – \(engagement.endsOn.map { dates.longDay($0) } ?? "…")"
+    }
+
     /// Each engagement with its current agreement (and whether the volunteer's acceptance is owed) and its
     /// certificates, issued or asked for.
     static func myEngagements(_ engagements: [Engagement], _ req: Request) async throws -> [MyEngagement] {
@@ -147,7 +163,7 @@ struct HoursController: RouteCollection {
             let own = certificates.filter { $0.$engagement.id == engagement.id }
             let requested = own.first { $0.status == Certificate.Status.requested.rawValue }
             return MyEngagement(
-                id: id, name: "\(engagement.offer.title) — \(engagement.organisation.name) (\(dates.longDay(engagement.startsOn)) – \(engagement.endsOn.map { dates.longDay($0) } ?? "…"))",
+                id: id, name: Self.engagementName(engagement, dates),
                 agreement: agreement.map { req.t("agreement.status.\($0.status)") } ?? req.t("agreement.none"),
                 agreementHref: SitePath.engagementAgreement(id).path,
                 awaitsMe: agreement.map { $0.status == Agreement.Status.awaiting.rawValue && $0.requiredParties.contains(.volunteer)
@@ -174,8 +190,7 @@ struct HoursController: RouteCollection {
         } else if day > OfferDates.today() {
             form.fail("worked_on", req.t("hours.error.future"))
         } else if !engagement.covers(day) {
-            form.fail("worked_on", req.t("hours.error.outside", ["from": DateFormat(catalogue: req.catalogue).longDay(engagement.startsOn),
-                                                                  "to": engagement.endsOn.map { DateFormat(catalogue: req.catalogue).longDay($0) } ?? "…"]))
+            form.fail("worked_on", outside(engagement, req))
         }
         let quarters = Double(form.value("hours").replacingOccurrences(of: ",", with: ".")).flatMap(QuarterHours.from(hours:))
         if quarters == nil || quarters == 0 || (quarters ?? 0) > dailyLimit { form.fail("hours", req.t("hours.error.hours")) }
