@@ -39,6 +39,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateVolunteerCards())
     app.migrations.add(CreateAgreements())
     app.migrations.add(CreateConsentIndex())
+    app.migrations.add(CreateEvents())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -97,6 +98,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AgreementsController())
     try app.register(collection: CertificatesController())
     try app.register(collection: VerificationController())
+    try app.register(collection: EventsController())
     try app.register(collection: HoursAPIController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())

@@ -94,6 +94,19 @@ def download(driver, href):
         return response.read()
 
 
+def pdf_text(driver, link_text):
+    """The text of the PDF behind a link on the page, read by pdftotext, its lines joined (paragraphs wrap
+    where the page ends)."""
+    link = driver.find_element(By.PARTIAL_LINK_TEXT, link_text)
+    pdf = download(driver, link.get_attribute("href").replace(url(""), ""))
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+        f.write(pdf)
+    try:
+        return " ".join(subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True, text=True).stdout.split())
+    finally:
+        os.unlink(f.name)
+
+
 def test_a_certificate_is_issued_and_its_code_verifies_while_a_tampered_one_fails(driver):
     # Anna asks Fundacja Pomocna Dłoń for a certificate.
     sign_in(driver, "anna.kowalska@demo.korpus.local", DEMO_PASSWORD)
@@ -123,15 +136,7 @@ def test_a_certificate_is_issued_and_its_code_verifies_while_a_tampered_one_fail
 
     # Anna downloads the PDF: the Polish text reads right.
     driver.get(url("/moje-godziny"))
-    link = driver.find_element(By.PARTIAL_LINK_TEXT, "Pobierz zaświadczenie (PDF)")
-    pdf = download(driver, link.get_attribute("href").replace(url(""), ""))
-    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
-        f.write(pdf)
-    try:
-        # Lines joined: the paragraphs wrap where the page ends.
-        text = " ".join(subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True, text=True).stdout.split())
-    finally:
-        os.unlink(f.name)
+    text = pdf_text(driver, "Pobierz zaświadczenie (PDF)")
     assert "Zaświadczenie o wykonywaniu świadczeń wolontariackich" in text
     assert "Fundacja Pomocna Dłoń zaświadcza, że Anna Kowalska" in text
     assert "Odwiedziny u seniorów: zakupy, spacery, rozmowa; pomoc przy paczkach świątecznych." in text

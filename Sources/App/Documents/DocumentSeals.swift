@@ -74,7 +74,7 @@ protocol SealedRecords: Sendable {
 /// The public page that checks a document's verification code: genuine documents show only what the
 /// document itself states in public (name, organisation, period, hours); anything else is "not genuine".
 struct VerificationController: RouteCollection {
-    static let sources: [any SealedRecords.Type] = [SealedCertificates.self, SealedAgreements.self]
+    static let sources: [any SealedRecords.Type] = [SealedCertificates.self, SealedAgreements.self, SealedTrainingCertificates.self]
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.verification.components, use: form).publicAccess()

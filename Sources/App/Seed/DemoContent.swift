@@ -42,6 +42,7 @@ enum DemoContent {
             let hash = try passwordHasher.hash(demoPassword)
             try await DemoPeople(db: db, passwordHash: hash).create()
             try await DemoOffers(db: db, catalogue: try catalogue ?? Catalogue.bundled(.pl)).create(passwordHash: hash)
+            try await DemoEvents(db: db).create()
             created = true
         }
         return Outcome(administratorPassword: password, administratorEmail: administratorEmail, demoAccountsCreated: created)

@@ -81,6 +81,21 @@ public enum SitePath: Sendable, Equatable {
     case organisationEngagements(String)
     case verificationCode(String)
     case verification
+    case event(String)
+    case eventCalendarFile(String)
+    case calendarFeed(String)
+    case registerForEvent(String)
+    case cancelRegistration(String)
+    case eventRegistrants(String)
+    case eventRegistrantsExport(String)
+    case eventAttendance(String)
+    case eventRegistrationState(String)
+    case eventCertificates(String)
+    case eventCertificatePDF(String)
+    case events
+    case newEvent
+    case myEvents
+    case myEventsFeed
     case partnershipNeed(String)
     case respondToNeed(String)
     case closeNeed(String)
@@ -179,6 +194,21 @@ public enum SitePath: Sendable, Equatable {
         case .organisationEngagements(let id): "/organizacje/\(id)/zaangazowania"
         case .verificationCode(let code): "/weryfikacja/\(code)"
         case .verification: "/weryfikacja"
+        case .event(let id): "/wydarzenia/\(id)"
+        case .eventCalendarFile(let id): "/wydarzenia/\(id)/kalendarz.ics"
+        case .calendarFeed(let token): "/kalendarz/\(token)"
+        case .registerForEvent(let id): "/wydarzenia/\(id)/zapis"
+        case .cancelRegistration(let id): "/wydarzenia/\(id)/rezygnacja"
+        case .eventRegistrants(let id): "/wydarzenia/\(id)/uczestnicy"
+        case .eventRegistrantsExport(let id): "/wydarzenia/\(id)/uczestnicy.csv"
+        case .eventAttendance(let id): "/wydarzenia/\(id)/obecnosc"
+        case .eventRegistrationState(let id): "/wydarzenia/\(id)/zapisy"
+        case .eventCertificates(let id): "/wydarzenia/\(id)/zaswiadczenia"
+        case .eventCertificatePDF(let id): "/zaswiadczenia-ukonczenia/\(id)/pdf"
+        case .events: "/wydarzenia"
+        case .newEvent: "/wydarzenia/nowe"
+        case .myEvents: "/moje-wydarzenia"
+        case .myEventsFeed: "/moje-wydarzenia/kalendarz"
         case .partnershipNeed(let id): "/partnerstwa/\(id)"
         case .respondToNeed(let id): "/partnerstwa/\(id)/odpowiedz"
         case .closeNeed(let id): "/partnerstwa/\(id)/zamknij"
@@ -254,6 +284,17 @@ public enum SitePath: Sendable, Equatable {
         case .certificatePDF: Self.pattern(.certificatePDF(":certificateID"))
         case .organisationEngagements: Self.pattern(.organisationEngagements(":organisationID"))
         case .verificationCode: Self.pattern(.verificationCode(":code"))
+        case .event: Self.pattern(.event(":eventID"))
+        case .eventCalendarFile: Self.pattern(.eventCalendarFile(":eventID"))
+        case .calendarFeed: Self.pattern(.calendarFeed(":token"))
+        case .registerForEvent: Self.pattern(.registerForEvent(":eventID"))
+        case .cancelRegistration: Self.pattern(.cancelRegistration(":eventID"))
+        case .eventRegistrants: Self.pattern(.eventRegistrants(":eventID"))
+        case .eventRegistrantsExport: Self.pattern(.eventRegistrantsExport(":eventID"))
+        case .eventAttendance: Self.pattern(.eventAttendance(":eventID"))
+        case .eventRegistrationState: Self.pattern(.eventRegistrationState(":eventID"))
+        case .eventCertificates: Self.pattern(.eventCertificates(":eventID"))
+        case .eventCertificatePDF: Self.pattern(.eventCertificatePDF(":registrationID"))
         case .respondToNeed: Self.pattern(.respondToNeed(":needID"))
         case .closeNeed: Self.pattern(.closeNeed(":needID"))
         case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))

@@ -260,10 +260,7 @@ public struct PDFDocument: Sendable {
     }
 
     static func date(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "D:\(parts.year ?? 2000)\(two(parts.month))\(two(parts.day))\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
+        let digits = DateFormat.utcDigits(date)
+        return "D:\(digits.day)\(digits.time)Z"
     }
 }

@@ -88,3 +88,41 @@ public struct DateFormat: Sendable {
             ])
     }
 }
+
+extension DateFormat {
+    /// A moment typed in a `datetime-local` field ("2026-12-05T10:00"), read in Europe/Warsaw; nil when malformed.
+    public static func parseLocal(_ text: String) -> Date? {
+        let parts = text.split(separator: "T")
+        guard parts.count == 2, var components = Age.parseDay(String(parts[0])) else { return nil }
+        let time = parts[1].split(separator: ":")
+        guard (2...3).contains(time.count), time[0].count == 2, time[1].count == 2, let hour = Int(time[0]), let minute = Int(time[1]),
+            (0..<24).contains(hour), (0..<60).contains(minute)
+        else { return nil }
+        components.hour = hour
+        components.minute = minute
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: components)
+    }
+
+    /// The time of day in Europe/Warsaw: "09:05".
+    public static func time(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return twoDigits(parts.hour) + ":" + twoDigits(parts.minute)
+    }
+
+    /// The digits of a moment in UTC, as PDF and iCalendar write it: ("20261205", "090500").
+    public static func utcDigits(_ date: Date) -> (day: String, time: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return ("\(p.year ?? 2000)" + twoDigits(p.month) + twoDigits(p.day), twoDigits(p.hour) + twoDigits(p.minute) + twoDigits(p.second))
+    }
+
+    static func twoDigits(_ value: Int?) -> String {
+        let v = value ?? 0
+        return v < 10 ? "0\(v)" : "\(v)"
+    }
+}

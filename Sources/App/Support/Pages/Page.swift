@@ -47,17 +47,19 @@ extension Request {
         "volunteer_invited", "invitation_accepted", "invitation_declined", "offer_hidden", "offer_shown", "partnership_published", "partnership_answered", "partnership_closed", "hours_logged", "hours_deleted",
         "hours_correction_sent", "hours_none_chosen", "hours_confirmed", "hours_returned", "account_suspended", "message_sent",
         "alert_saved", "alert_deleted", "alert_unsubscribed", "agreement_prepared", "agreement_accepted", "template_saved",
-        "certificate_requested", "certificate_issued",
+        "certificate_requested", "certificate_issued", "event_registered", "event_waiting", "event_cancelled", "event_created",
+        "event_opened", "event_closed", "attendance_saved", "event_certificates_issued", "event_certificates_none", "feed_renewed",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
     func page<Content: Encodable>(title: String, content: Content) async throws -> Page<Content> {
         let currentPath = url.path
-        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.organisations, "nav.organisations"), (.partnerships, "nav.partnerships"), (.localities, "nav.localities")]
+        var navigation: [(SitePath, String)] = [(.home, "nav.home"), (.offers, "nav.offers"), (.events, "nav.events"), (.organisations, "nav.organisations"), (.partnerships, "nav.partnerships"), (.localities, "nav.localities")]
         if let user {
             navigation.append((.recommendations, "nav.recommendations"))
             navigation.append((.myApplications, "nav.my_applications"))
             navigation.append((.myHours, "nav.my_hours"))
+            navigation.append((.myEvents, "nav.my_events"))
             navigation.append((.notifications, "nav.notifications"))
             navigation.append((.account, "nav.account"))
             if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }
