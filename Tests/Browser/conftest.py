@@ -9,7 +9,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE_URL = os.environ.get("KORPUS_BASE_URL", "http://127.0.0.1:8089").rstrip("/")
@@ -58,12 +58,13 @@ def phone():
 
 
 def wait_text(driver, by, value, accept, timeout=30):
-    """Waits until the element's text is accepted; while the next page loads the element may be missing or
-    belong to the page being left, so both are tried again rather than failing."""
+    """Waits until the element's text is accepted; while the next page loads the element may be missing, belong
+    to the page being left, or the browser may say its node left the document, so each is tried again until the
+    time is up rather than failing at once."""
     def text_accepted(d):
         text = d.find_element(by, value).text
         return text if accept(text) else False
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)) \
+    return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)) \
         .until(text_accepted)
 
 
