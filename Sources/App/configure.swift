@@ -40,6 +40,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateAgreements())
     app.migrations.add(CreateConsentIndex())
     app.migrations.add(CreateEvents())
+    app.migrations.add(CreateCounselling())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -64,8 +65,9 @@ public func configure(_ app: Application, settings: Settings, database: Database
 
     // Background work
     app.lifecycle.use(MailWorker())
-    app.lifecycle.use(AlertSender())
+    app.lifecycle.use(PollingWorker("alert sender") { try await AlertSender.sendDue($0) })
     app.lifecycle.use(CardWorker())
+    app.lifecycle.use(PollingWorker("reminders") { try await Reminders.sendDue($0) })
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
@@ -99,6 +101,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: CertificatesController())
     try app.register(collection: VerificationController())
     try app.register(collection: EventsController())
+    try app.register(collection: CounsellingController())
     try app.register(collection: HoursAPIController())
     try app.register(collection: HelpOffersController())
     try app.register(collection: ConversationsController())

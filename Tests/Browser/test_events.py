@@ -1,6 +1,7 @@
 """Events in the browser, in Polish: a partner publishes a training with 2 places, three people register and
 the third waits, one cancels and the third moves up (and is e-mailed), attendance is marked, the certificate
-is issued and its code verifies; the training is in the person's calendar feed. axe checks every page."""
+is issued and its code verifies; a counselling time is booked, and both are in the person's calendar feed.
+axe checks every page."""
 import datetime
 import re
 import time
@@ -99,12 +100,23 @@ def test_a_training_fills_up_the_third_moves_up_and_the_certificate_verifies(dri
         text = pdf_text(anna, "Pobierz zaświadczenie (PDF)")
         assert "Zaświadczenie ukończenia" in text and "Anna Kowalska" in text and TITLE in text
         code = re.search(r"Kod weryfikacyjny: (\S+)", text).group(1)
+        # She books a counselling time; it shows among her events and in the same feed.
+        anna.get(url("/wydarzenia"))
+        anna.find_element(By.LINK_TEXT, "Poradnictwo: zarezerwuj konsultację").click()
+        wait_text(anna, By.TAG_NAME, "h1", lambda t: t == "Poradnictwo")
+        assert_accessible(anna)
+        slot = anna.find_elements(By.CSS_SELECTOR, "#slots form")[0]
+        slot.find_element(By.TAG_NAME, "textarea").send_keys("Jak rozliczyć koszty dojazdu wolontariuszy?")
+        slot.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(anna, 30).until(lambda d: "komunikat=counselling_booked" in d.current_url)
+        assert "Jak rozliczyć koszty dojazdu" in anna.find_element(By.ID, "my-bookings").text
         anna.find_element(By.XPATH, "//button[contains(., 'Utwórz adres kalendarza')]").click()
         WebDriverWait(anna, 30).until(lambda d: "komunikat=feed_renewed" in d.current_url)
         assert_accessible(anna)
         feed = anna.find_element(By.ID, "feed-url").text
         with urllib.request.urlopen(feed, timeout=30) as response:
-            assert "BEGIN:VEVENT" in response.read().decode("utf-8")
+            calendar = response.read().decode("utf-8")
+        assert "BEGIN:VEVENT" in calendar and "SUMMARY:Konsultacja" in calendar
     finally:
         for browser in people.values():
             browser.quit()

@@ -3,31 +3,10 @@ import KorpusCore
 import SQLKit
 import Vapor
 
-/// Sends the alerts that are due, in the background. Any number of instances may run it: an alert is
+/// Sends the alerts that are due (the worker polls it). Any number of instances may run it: an alert is
 /// claimed by one conditional update of its last run before anything is sent, so it goes out once.
-final class AlertSender: LifecycleHandler, @unchecked Sendable {
-    private var task: Task<Void, Never>?
+enum AlertSender {
     static let offersPerMessage = 20
-
-    func didBootAsync(_ application: Application) async throws {
-        guard application.settings.runsWorker else { return }
-        let interval = Duration.seconds(application.settings.alertPollSeconds)
-        task = Task { [application] in
-            while !Task.isCancelled {
-                do {
-                    _ = try await Self.sendDue(application)
-                } catch {
-                    application.logger.error("alert sender: \(error)")
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        task?.cancel()
-        await task?.value
-    }
 
     /// Looks at every alert that is due; returns how many messages were queued.
     @discardableResult

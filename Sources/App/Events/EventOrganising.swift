@@ -352,6 +352,7 @@ extension EventsController {
     struct MyEventsPage: Encodable {
         let upcoming: [MyEventRow]
         let past: [MyEventRow]
+        let bookings: [CounsellingController.MyBooking]
         let feedURL: String?
         let feedAction: String
     }
@@ -372,6 +373,7 @@ extension EventsController {
         let feed = try await CalendarFeed.query(on: req.db).filter(\.$user.$id == user.requireID()).first()
         return try await req.render("events/mine", title: req.t("events.mine"), MyEventsPage(
             upcoming: rows.filter(\.0).map(\.1), past: rows.filter { !$0.0 }.map(\.1).reversed(),
+            bookings: try await CounsellingController.myBookings(user, req),
             feedURL: feed.map { req.application.settings.baseURL + SitePath.calendarFeed($0.secret + ".ics").path },
             feedAction: SitePath.myEventsFeed.path))
     }

@@ -99,6 +99,8 @@ final class EventRegistration: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "certificate_issued_at") var certificateIssuedAt: Date?
     @OptionalField(key: "certificate_name") var certificateName: String?
+    /// When the reminder before the event was sent.
+    @OptionalField(key: "reminded_at") var remindedAt: Date?
 
     init() {}
 }
@@ -173,6 +175,7 @@ struct CreateEvents: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("certificate_issued_at", .datetime)
             .field("certificate_name", .string)
+            .field("reminded_at", .datetime)
             .unique(on: "event_id", "user_id")
             .create()
         try await database.schema(SessionAttendance.schema)

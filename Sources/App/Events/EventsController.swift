@@ -468,6 +468,7 @@ struct EventsController: RouteCollection {
         for registration in registrations {
             events += try await Self.calendarEvents(registration.event, try await Self.sessions(registration.event, on: req.db), req)
         }
+        events += try await CounsellingController.calendarEvents(of: feed.$user.id, req)
         return Self.calendarResponse(ICalendar.calendar(name: req.t("events.feed_name"), events: events), name: "korpus.ics")
     }
 }

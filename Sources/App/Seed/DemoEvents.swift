@@ -3,7 +3,7 @@ import KorpusCore
 import Vapor
 
 /// Demo events of the partners in several voivodeships: trainings (one building on another), a camp, a
-/// debate online, a forum and a local sector meeting, from next week on.
+/// debate online, a forum and a coordinators' training, from next week on; and counselling times.
 struct DemoEvents {
     let db: any Database
 
@@ -51,6 +51,7 @@ struct DemoEvents {
 
     func create() async throws {
         let creator = try await User.query(on: db).filter(\.$isAdministrator == true).first()?.requireID() ?? UUID()
+        try await counselling(creator: creator)
         for plan in Self.plans {
             guard let partner = try await Partner.query(on: db).filter(\.$name == plan.partner).first() else { continue }
             var localityID: Int?
@@ -87,6 +88,41 @@ struct DemoEvents {
             event.createdBy = creator
             event.createdAt = Date()
             try await event.create(sessions: sessions, on: db)
+        }
+    }
+
+    /// Counselling times: legal advice online from Gdańsk, volunteers' counselling in Słupsk, organisational
+    /// advice online from Kraków.
+    func counselling(creator: UUID) async throws {
+        let plans: [(String, CounsellingKind, String, Int, Int, Int, Int, String?, String?)] = [
+            ("Regionalne Centrum Wolontariatu w Gdańsku", .legal, "mec. Joanna Wiśniewska", 5, 10, 45, 4, nil, "https://spotkania.example.org/porady-prawne"),
+            ("Regionalne Centrum Wolontariatu w Słupsku", .volunteers, "Bartosz Lis", 6, 16, 30, 3, "Słupsk", nil),
+            ("Regionalne Centrum Wolontariatu w Krakowie", .organisational, "Magdalena Nowak", 8, 12, 60, 2, nil, "https://spotkania.example.org/porady-krakow"),
+        ]
+        for (partnerName, kind, counsellor, days, hour, minutes, count, city, link) in plans {
+            guard let partner = try await Partner.query(on: db).filter(\.$name == partnerName).first() else { continue }
+            let day = OfferDates.today(Date().addingTimeInterval(Double(days) * 86_400))
+            guard let start = DateFormat.parseLocal("\(day)T\(hour < 10 ? "0" : "")\(hour):00") else { continue }
+            var localityID: Int?
+            if let city {
+                localityID = try await LocalityRecord.query(on: db).filter(\.$nameFolded == TextFolding.fold(city))
+                    .filter(\.$voivodeshipCode == partner.voivodeshipCode).first()?.id
+            }
+            for index in 0..<count {
+                let slot = CounsellingSlot()
+                slot.$partner.id = try partner.requireID()
+                slot.kind = kind.rawValue
+                slot.counsellor = counsellor
+                slot.startsAt = start.addingTimeInterval(Double(index * minutes * 60))
+                slot.endsAt = start.addingTimeInterval(Double((index + 1) * minutes * 60))
+                slot.localityID = localityID
+                slot.address = city == nil ? "" : "ul. Kościuszki 5, pokój 12"
+                slot.onlineLink = link
+                slot.cancelled = false
+                slot.createdBy = creator
+                slot.createdAt = Date()
+                try await slot.create(on: db)
+            }
         }
     }
 }

@@ -96,6 +96,10 @@ public enum SitePath: Sendable, Equatable {
     case newEvent
     case myEvents
     case myEventsFeed
+    case bookCounselling(String)
+    case cancelCounselling(String)
+    case counselling
+    case newCounselling
     case partnershipNeed(String)
     case respondToNeed(String)
     case closeNeed(String)
@@ -209,6 +213,10 @@ public enum SitePath: Sendable, Equatable {
         case .newEvent: "/wydarzenia/nowe"
         case .myEvents: "/moje-wydarzenia"
         case .myEventsFeed: "/moje-wydarzenia/kalendarz"
+        case .bookCounselling(let id): "/poradnictwo/\(id)/rezerwacja"
+        case .cancelCounselling(let id): "/poradnictwo/rezerwacje/\(id)/anuluj"
+        case .counselling: "/poradnictwo"
+        case .newCounselling: "/poradnictwo/nowe"
         case .partnershipNeed(let id): "/partnerstwa/\(id)"
         case .respondToNeed(let id): "/partnerstwa/\(id)/odpowiedz"
         case .closeNeed(let id): "/partnerstwa/\(id)/zamknij"
@@ -295,6 +303,8 @@ public enum SitePath: Sendable, Equatable {
         case .eventRegistrationState: Self.pattern(.eventRegistrationState(":eventID"))
         case .eventCertificates: Self.pattern(.eventCertificates(":eventID"))
         case .eventCertificatePDF: Self.pattern(.eventCertificatePDF(":registrationID"))
+        case .bookCounselling: Self.pattern(.bookCounselling(":slotID"))
+        case .cancelCounselling: Self.pattern(.cancelCounselling(":bookingID"))
         case .respondToNeed: Self.pattern(.respondToNeed(":needID"))
         case .closeNeed: Self.pattern(.closeNeed(":needID"))
         case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))
