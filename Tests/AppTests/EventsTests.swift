@@ -116,6 +116,8 @@ struct EventsTests {
             let certificate = try #require(certified.first)
             let pdfPath = "/zaswiadczenia-ukonczenia/\(try certificate.requireID())/pdf"
             #expect(try await bartek.get("/moje-wydarzenia").text.contains(pdfPath))
+            let account = try await bartek.get("/konto").text
+            #expect(account.contains("Ukończone szkolenia") && account.contains(pdfPath), "completed trainings show on the account")
             #expect(try await celina.get(pdfPath).status == .notFound)
             let pdf = try await bartek.get(pdfPath)
             #expect(pdf.status == .ok)
@@ -158,6 +160,71 @@ struct EventsTests {
             let statuses = [try await one.status, try await two.status]
             #expect(statuses.filter { $0 == .seeOther }.count == 1 && statuses.contains(.forbidden), "\(statuses)")
             #expect(try await EventRegistration.query(on: app.db).filter(\.$event.$id == event.requireID()).count() == 1)
+        }
+    }
+
+    @Test func aCampSelectsAmongApplicationsAndCoordinatorsRegisterTheirVolunteers() async throws {
+        try await withKorpus { app in
+            // setup: the demo camp (the Słupsk partner selects among applications) and its operator
+            _ = try await DemoContent.seed(on: app.db, administratorEmail: "admin@example.org", passwordHasher: app.password)
+            let camp = try #require(try await Event.query(on: app.db).filter(\.$kind == "camp").first())
+            let id = try camp.requireID()
+            #expect(camp.selection && camp.questionList.count == 2)
+            let organiser = TestBrowser(app)
+            #expect(try await organiser.signIn("operator.slupsk@demo.korpus.local").status == .seeOther)
+            let anna = TestBrowser(app), piotr = TestBrowser(app)
+            #expect(try await anna.signIn("anna.kowalska@demo.korpus.local").status == .seeOther)
+            #expect(try await piotr.signIn("piotr.nowak@demo.korpus.local").status == .seeOther)
+
+            // Applying needs an answer to every question.
+            let unanswered = try await anna.post("/wydarzenia/\(id)/zapis", ["answer_1": "Lubię morze"])
+            #expect(unanswered.status == .unprocessableEntity && unanswered.text.contains("Odpowiedz na każde pytanie organizatora"))
+            #expect(try await EventRegistration.query(on: app.db).filter(\.$event.$id == id).count() == 0)
+            let answers = ["answer_1": "Chcę pomagać przy sprzątaniu plaż.", "answer_2": "Tak, półkolonie w Gdańsku."]
+            #expect(try await anna.post("/wydarzenia/\(id)/zapis", answers).status == .seeOther)
+            #expect(try await piotr.post("/wydarzenia/\(id)/zapis", answers).status == .seeOther)
+            #expect(try await EventRegistration.query(on: app.db).filter(\.$event.$id == id).all().allSatisfy { $0.status == "applied" })
+            #expect(try await anna.get("/wydarzenia/\(id)").text.contains("Twoje zgłoszenie czeka na decyzję organizatora."))
+            let page = try await organiser.get("/wydarzenia/\(id)/uczestnicy")
+            #expect(page.text.contains("Chcę pomagać przy sprzątaniu plaż."))
+
+            // The organiser selects Anna and declines Piotr; each is told; a decision is made once.
+            let registrations = try await EventRegistration.query(on: app.db).filter(\.$event.$id == id).with(\.$user).all()
+            func path(_ email: String) -> String { "/wydarzenia/\(id)/wybor/\(registrations.first { $0.user.email == email }!.id!.uuidString)" }
+            #expect(try await anna.post(path("anna.kowalska@demo.korpus.local"), ["decision": "accept"]).status == .notFound)
+            #expect(try await organiser.post(path("anna.kowalska@demo.korpus.local"), ["decision": "accept"]).status == .seeOther)
+            #expect(try await organiser.post(path("piotr.nowak@demo.korpus.local"), ["decision": "decline"]).status == .seeOther)
+            #expect(try await organiser.post(path("piotr.nowak@demo.korpus.local"), ["decision": "accept"]).status == .conflict)
+            let decided = try await EventRegistration.query(on: app.db).filter(\.$event.$id == id).with(\.$user).all()
+                .reduce(into: [String: String]()) { $0[$1.user.email] = $1.status }
+            #expect(decided == ["anna.kowalska@demo.korpus.local": "registered", "piotr.nowak@demo.korpus.local": "declined"])
+            #expect(try await Mailbox(app).messages(to: "anna.kowalska@demo.korpus.local").contains { $0.template == "event_selected" })
+            #expect(try await Mailbox(app).messages(to: "piotr.nowak@demo.korpus.local").contains { $0.template == "event_declined" })
+
+            // The organiser writes to the participants (the declined are left out).
+            #expect(try await organiser.post("/wydarzenia/\(id)/wiadomosc", ["message": "x"]).status == .unprocessableEntity)
+            #expect(try await organiser.post("/wydarzenia/\(id)/wiadomosc", ["message": "Zbiórka o 8:30 na dworcu w Ustce."]).status == .seeOther)
+            #expect(try await Mailbox(app).messages(to: "anna.kowalska@demo.korpus.local").contains { $0.template == "event_message" })
+            #expect(try await !Mailbox(app).messages(to: "piotr.nowak@demo.korpus.local").contains { $0.template == "event_message" })
+            #expect(try await anna.post("/wydarzenia/\(id)/wiadomosc", ["message": "Spam spam spam"]).status == .notFound)
+
+            // A coordinator registers a volunteer of her organisation for a training, not a stranger.
+            let training = try #require(try await Event.query(on: app.db).filter(\.$kind == "basic_training").first())
+            let karolina = TestBrowser(app)
+            #expect(try await karolina.signIn("karolina.zawadzka@demo.korpus.local").status == .seeOther)
+            let annaUser = try #require(try await User.query(on: app.db).filter(\.$email == "anna.kowalska@demo.korpus.local").first())
+            let stranger = try #require(try await User.query(on: app.db).filter(\.$email == "jan.wisniewski@demo.korpus.local").first())
+            #expect(try await karolina.get("/wydarzenia/\(try training.requireID())").text.contains("Zapisz wolontariusza swojej organizacji"))
+            #expect(try await karolina.post("/wydarzenia/\(try training.requireID())/zapis-wolontariusza",
+                                            ["volunteer_id": try stranger.requireID().uuidString]).status == .notFound)
+            #expect(try await karolina.post("/wydarzenia/\(try training.requireID())/zapis-wolontariusza",
+                                            ["volunteer_id": try annaUser.requireID().uuidString]).status == .seeOther)
+            let registered = try #require(try await EventRegistration.query(on: app.db).filter(\.$event.$id == training.requireID())
+                .filter(\.$user.$id == annaUser.requireID()).first())
+            #expect(registered.status == "registered" && registered.registeredBy != annaUser.id)
+            #expect(try await Mailbox(app).messages(to: "anna.kowalska@demo.korpus.local").contains { $0.template == "event_registered_by" })
+            #expect(try await karolina.post("/wydarzenia/\(id)/zapis-wolontariusza", ["volunteer_id": try annaUser.requireID().uuidString]).status == .conflict,
+                    "a camp takes applications from each person")
         }
     }
 }

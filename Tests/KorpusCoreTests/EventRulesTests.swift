@@ -16,6 +16,10 @@ struct EventRulesTests {
         #expect(EventRules.decide(full, Self.person, today: "2026-12-01") == .waitlist)
         full.waitlist = false
         #expect(EventRules.decide(full, Self.person, today: "2026-12-01") == .refused(.full))
+        var camp = Self.event
+        camp.selection = true
+        camp.taken = 2
+        #expect(EventRules.decide(camp, Self.person, today: "2026-12-01") == .application, "the organiser selects, even when places look taken")
     }
 
     @Test func everyConditionRefusesWithItsReason() {

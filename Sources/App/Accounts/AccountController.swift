@@ -42,6 +42,14 @@ struct AccountController: RouteCollection {
         let href: String
     }
 
+    /// A training the person completed, with its certificate.
+    struct TrainingRow: Encodable {
+        let title: String
+        let href: String
+        let when: String
+        let certificateHref: String
+    }
+
     struct ChildRow: Encodable {
         let name: String
         let dateOfBirth: String
@@ -63,6 +71,7 @@ struct AccountController: RouteCollection {
         let newToken: String?
         let memberships: [MembershipRow]
         let children: [ChildRow]
+        let trainings: [TrainingRow]
         let mayAddChildren: Bool
         let passwordForm: FormState
         let emailForm: FormState
@@ -90,6 +99,8 @@ struct AccountController: RouteCollection {
         let memberships = try await OrganisationMembership.query(on: req.db).filter(\.$user.$id == userID)
             .with(\.$organisation).all()
         let children = try await User.query(on: req.db).filter(\.$guardianID == userID).all()
+        let completed = try await EventRegistration.query(on: req.db).filter(\.$user.$id == userID).filter(\.$certificateIssuedAt != nil)
+            .with(\.$event).sort(\.$certificateIssuedAt, .descending).all()
         var locality = ""
         if let id = user.localityID, let record = try await LocalityRecord.find(id, on: req.db) {
             locality = "\(record.name) (\(req.t("voivodeship.\(record.voivodeshipCode)")))"
@@ -118,6 +129,10 @@ struct AccountController: RouteCollection {
                               href: SitePath.manageOrganisation($0.organisation.id?.uuidString ?? "").path)
             },
             children: children.map { ChildRow(name: $0.displayName, dateOfBirth: $0.dateOfBirth.map(dates.longDay) ?? "") },
+            trainings: completed.map {
+                TrainingRow(title: $0.event.title, href: SitePath.event($0.$event.id.uuidString).path, when: EventsController.when($0.event, req),
+                            certificateHref: SitePath.eventCertificatePDF($0.id?.uuidString ?? "").path)
+            },
             mayAddChildren: band == .adult,
             passwordForm: forms.password, emailForm: forms.email, eraseForm: forms.erase, tokenForm: forms.token,
             childForm: forms.child, voivodeships: LocalitiesController.voivodeshipOptions(req, selected: forms.child.value("voivodeship")))

@@ -12,6 +12,7 @@ extension EventsController {
         "locality": "register.locality", "address": "event.field.address", "online_link": "event.field.online_link",
         "session_1_start": "event.field.sessions", "capacity": "event.field.capacity", "registration_deadline": "event.field.deadline",
         "minimum_age": "event.field.minimum_age", "maximum_age": "event.field.maximum_age", "prerequisite": "event.field.prerequisite",
+        "questions": "event.field.questions", "message": "event.field.message",
     ]
 
     struct SessionInput: Encodable {
@@ -37,6 +38,7 @@ extension EventsController {
         let waitlist: Bool
         let regionOnly: Bool
         let coordinatorsOnly: Bool
+        let selection: Bool
     }
 
     func renderNew(_ req: Request, _ organisers: [EventOrganiser], form: FormState, status: HTTPResponseStatus) async throws -> Response {
@@ -51,7 +53,8 @@ extension EventsController {
                 .init(code: $0.rawValue, name: req.t($0.catalogueKey), selected: $0.rawValue == chosenPrerequisite)
             },
             sessions: (1...Self.maximumSessions).map { SessionInput(index: $0, start: form.value("session_\($0)_start"), end: form.value("session_\($0)_end")) },
-            waitlist: form.isChecked("waitlist"), regionOnly: form.isChecked("region_only"), coordinatorsOnly: form.isChecked("coordinators_only")),
+            waitlist: form.isChecked("waitlist"), regionOnly: form.isChecked("region_only"), coordinatorsOnly: form.isChecked("coordinators_only"),
+            selection: form.isChecked("selection")),
             status: status)
     }
 
@@ -132,6 +135,9 @@ extension EventsController {
         if let minimumAge, let maximumAge, minimumAge > maximumAge { form.fail("maximum_age", req.t("event.error.age")) }
         let prerequisite = form.value("prerequisite")
         if !prerequisite.isEmpty && EventKind(rawValue: prerequisite) == nil { form.fail("prerequisite", req.t("form.error.required")) }
+        let questions = form.value("questions").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if questions.count > 5 || questions.contains(where: { $0.count > 300 }) { form.fail("questions", req.t("event.error.questions")) }
+        if form.isChecked("selection") && questions.isEmpty { form.fail("questions", req.t("event.error.questions_needed")) }
         guard form.isValid, let organiser, let kind, let voivodeship, let capacity, let first = sessions.first, let last = sessions.last else {
             return try await renderNew(req, organisers, form: form, status: .unprocessableEntity)
         }
@@ -155,6 +161,8 @@ extension EventsController {
         event.regionOnly = form.isChecked("region_only")
         event.coordinatorsOnly = form.isChecked("coordinators_only")
         event.prerequisite = prerequisite.isEmpty ? nil : prerequisite
+        event.selection = form.isChecked("selection")
+        event.questions = event.selection ? questions.joined(separator: "\n") : ""
         event.status = Event.Status.open.rawValue
         event.startsAt = first.0
         event.endsAt = last.1
@@ -171,6 +179,9 @@ extension EventsController {
         let name: String
         let email: String
         let status: String
+        let code: String
+        let answers: [String]
+        let selectAction: String
         let registered: Bool
         let attended: [Bool]
         let certificate: Bool
@@ -183,6 +194,8 @@ extension EventsController {
         let sessions: [SessionRow]
         let rows: [RegistrantRow]
         let waiting: [RegistrantRow]
+        let applications: [RegistrantRow]
+        let messageAction: String
         let open: Bool
         let toggleAction: String
         let attendanceAction: String
@@ -221,7 +234,9 @@ extension EventsController {
         let attended = try await Self.attendance(sessions, on: req.db)
         let rows = registrations.map { registration in
             RegistrantRow(id: registration.id?.uuidString ?? "", name: registration.user.displayName, email: registration.user.email,
-                          status: req.t("event.registration.\(registration.status)"),
+                          status: req.t("event.registration.\(registration.status)"), code: registration.status,
+                          answers: registration.answers.components(separatedBy: "\n\n").filter { !$0.isEmpty },
+                          selectAction: SitePath.selectApplicant(id, registration.id?.uuidString ?? "").path,
                           registered: registration.status == EventRegistration.Status.registered.rawValue,
                           attended: sessions.map { attended.contains("\($0.id ?? UUID())/\(registration.id ?? UUID())") },
                           certificate: registration.certificateIssuedAt != nil)
@@ -229,7 +244,9 @@ extension EventsController {
         return try await req.render("events/registrants", title: req.t("event.registrants"), RegistrantsPage(
             id: id, title: event.title, eventHref: SitePath.event(id).path,
             sessions: sessions.map { SessionRow(id: $0.id?.uuidString ?? "", label: Self.sessionLabel($0, req)) },
-            rows: rows.filter(\.registered), waiting: rows.filter { !$0.registered }, open: event.status == Event.Status.open.rawValue,
+            rows: rows.filter(\.registered), waiting: rows.filter { $0.code == EventRegistration.Status.waiting.rawValue },
+            applications: rows.filter { $0.code == EventRegistration.Status.applied.rawValue || $0.code == EventRegistration.Status.declined.rawValue },
+            messageAction: SitePath.messageRegistrants(id).path, open: event.status == Event.Status.open.rawValue,
             toggleAction: SitePath.eventRegistrationState(id).path, attendanceAction: SitePath.eventAttendance(id).path,
             certificatesAction: SitePath.eventCertificates(id).path, exportHref: SitePath.eventRegistrantsExport(id).path,
             certifies: event.kindValue.certifiesCompletion))
@@ -255,6 +272,55 @@ extension EventsController {
         try await event.save(on: req.db)
         return req.redirect(to: SitePath.eventRegistrants(try event.requireID().uuidString).path,
                             notice: event.status == Event.Status.open.rawValue ? "event_opened" : "event_closed")
+    }
+
+    /// The organiser selects an applicant (a place, while places are left) or declines them; they are told.
+    @Sendable
+    func select(req: Request) async throws -> Response {
+        let event = try await Self.managedEvent(req)
+        let eventID = try event.requireID()
+        guard let id = req.parameters.get("registrationID").flatMap(UUID.init(uuidString:)) else {
+            throw LocalizedAbort(.notFound, key: "event.error.not_registered_person")
+        }
+        let accept = FormState(values: try req.formFields()).value("decision") == "accept"
+        let registration = try await req.db.transaction { db -> EventRegistration in
+            try await Self.lock(eventID, on: db)
+            guard let registration = try await EventRegistration.query(on: db).filter(\.$id == id).filter(\.$event.$id == eventID).with(\.$user).first(),
+                registration.status == EventRegistration.Status.applied.rawValue
+            else { throw LocalizedAbort(.conflict, key: "event.error.not_applied") }
+            if accept {
+                let taken = try await Self.taken([eventID], on: db)[eventID] ?? 0
+                guard taken < event.capacity else { throw LocalizedAbort(.conflict, key: "event.error.no_places_left") }
+            }
+            registration.status = (accept ? EventRegistration.Status.registered : .declined).rawValue
+            try await registration.save(on: db)
+            return registration
+        }
+        try await req.mailer.send(template: accept ? "event_selected" : "event_declined", to: registration.user.email,
+                                  name: registration.user.displayName, language: registration.user.preferredLanguage,
+                                  link: SitePath.event(eventID.uuidString).path, arguments: ["event": event.title, "when": Self.when(event, req)])
+        return req.redirect(to: SitePath.eventRegistrants(eventID.uuidString).path, notice: accept ? "applicant_selected" : "applicant_declined")
+    }
+
+    /// The organiser writes to everyone registered, waiting or applying, by e-mail and in their notifications.
+    @Sendable
+    func message(req: Request) async throws -> Response {
+        let event = try await Self.managedEvent(req)
+        let user = try req.requireUser()
+        let text = FormState(values: try req.formFields()).value("message")
+        guard (3...2000).contains(text.count) else { throw LocalizedAbort(.unprocessableEntity, key: "event.error.message") }
+        let key = "message:\(try user.requireID())"
+        if let wait = try await Throttle.messages.wait(for: key, on: req.db) {
+            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
+        }
+        try await Throttle.messages.recordFailure(for: key, on: req.db)
+        let recipients = try await Self.registrations(event, on: req.db).filter { $0.status != EventRegistration.Status.declined.rawValue }
+        for registration in recipients {
+            try await req.mailer.send(template: "event_message", to: registration.user.email, name: registration.user.displayName,
+                                      language: registration.user.preferredLanguage, link: SitePath.event(try event.requireID().uuidString).path,
+                                      arguments: ["event": event.title, "organiser": event.organiserName, "message": text])
+        }
+        return req.redirect(to: SitePath.eventRegistrants(try event.requireID().uuidString).path, notice: "registrants_messaged")
     }
 
     /// Saves who attended one session: the ticked registrations, all of them with a place at this event.

@@ -40,6 +40,10 @@ final class Event: Model, @unchecked Sendable {
     @Field(key: "coordinators_only") var coordinatorsOnly: Bool
     /// The kind of training a person must have completed first.
     @OptionalField(key: "prerequisite") var prerequisite: String?
+    /// Applications with answers, among which the organiser selects (camps, internships).
+    @Field(key: "selection") var selection: Bool
+    /// The organiser's questions to those who apply, one per line.
+    @Field(key: "questions") var questions: String
     @Field(key: "status") var status: String
     /// The start of the first session and the end of the last, for lists and filters.
     @Field(key: "starts_at") var startsAt: Date
@@ -67,6 +71,7 @@ final class Event: Model, @unchecked Sendable {
     }
     var audienceList: [EventAudience] { audiences.split(separator: ",").compactMap { EventAudience(rawValue: String($0)) } }
     var isOnline: Bool { onlineLink != nil }
+    var questionList: [String] { questions.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 }
 
 /// One meeting of an event, with its own times; attendance is marked per session.
@@ -88,7 +93,8 @@ final class EventRegistration: Model, @unchecked Sendable {
     static let schema = "event_registrations"
 
     enum Status: String, Codable {
-        case registered, waiting, cancelled
+        /// A place; on the waitlist; an application waiting for the organiser's selection; not selected; cancelled.
+        case registered, waiting, applied, declined, cancelled
     }
 
     @ID(key: .id) var id: UUID?
@@ -101,6 +107,8 @@ final class EventRegistration: Model, @unchecked Sendable {
     @OptionalField(key: "certificate_name") var certificateName: String?
     /// When the reminder before the event was sent.
     @OptionalField(key: "reminded_at") var remindedAt: Date?
+    /// The answers to the organiser's questions, one "question: answer" block each.
+    @Field(key: "answers") var answers: String
 
     init() {}
 }
@@ -153,6 +161,8 @@ struct CreateEvents: AsyncMigration {
             .field("region_only", .bool, .required)
             .field("coordinators_only", .bool, .required)
             .field("prerequisite", .string)
+            .field("selection", .bool, .required)
+            .field("questions", .sql(.text), .required)
             .field("status", .string, .required)
             .field("starts_at", .datetime, .required)
             .field("ends_at", .datetime, .required)
@@ -176,6 +186,7 @@ struct CreateEvents: AsyncMigration {
             .field("certificate_issued_at", .datetime)
             .field("certificate_name", .string)
             .field("reminded_at", .datetime)
+            .field("answers", .sql(.text), .required)
             .unique(on: "event_id", "user_id")
             .create()
         try await database.schema(SessionAttendance.schema)

@@ -58,6 +58,9 @@ struct EventsController: RouteCollection {
         signedIn.post(SitePath.newEvent.components, use: create)
         signedIn.post(SitePath.registerForEvent("").components, use: register)
         signedIn.post(SitePath.cancelRegistration("").components, use: cancel)
+        signedIn.post(SitePath.registerVolunteer("").components, use: registerVolunteer)
+        signedIn.post(SitePath.selectApplicant("", "").components, use: select)
+        signedIn.post(SitePath.messageRegistrants("").components, use: message)
         signedIn.get(SitePath.eventRegistrants("").components, use: registrants)
         signedIn.get(SitePath.eventRegistrantsExport("").components, use: exportRegistrants)
         signedIn.post(SitePath.eventAttendance("").components, use: attendance)
@@ -239,6 +242,11 @@ struct EventsController: RouteCollection {
 
     // MARK: One event
 
+    struct Question: Encodable {
+        let field: String
+        let text: String
+    }
+
     struct SessionRow: Encodable {
         let id: String
         let label: String
@@ -263,6 +271,9 @@ struct EventsController: RouteCollection {
         let registerAction: String?
         let cancelAction: String?
         let refusal: String?
+        let questions: [Question]
+        let volunteers: [LocalitiesController.Option]
+        let registerVolunteerAction: String?
         let manageHref: String?
         let icsHref: String
     }
@@ -288,7 +299,7 @@ struct EventsController: RouteCollection {
         EventFacts(open: event.status == Event.Status.open.rawValue, deadline: event.registrationDeadline, capacity: event.capacity, taken: taken,
                    waitlist: event.waitlist, minimumAge: event.minimumAge, maximumAge: event.maximumAge,
                    voivodeship: event.regionOnly ? event.voivodeshipCode : nil, coordinatorsOnly: event.coordinatorsOnly,
-                   prerequisite: event.prerequisite.flatMap(EventKind.init(rawValue:)))
+                   prerequisite: event.prerequisite.flatMap(EventKind.init(rawValue:)), selection: event.selection)
     }
 
     static func registrant(_ user: User, event: Event, on db: any Database) async throws -> RegistrantFacts {
@@ -313,7 +324,9 @@ struct EventsController: RouteCollection {
         let left = max(0, event.capacity - taken)
         let locality = try await event.localityID.asyncFlatMap { try await LocalityQuery.names(of: [$0], on: req.db)[$0] }
         var registration: String?, registerAction: String?, cancelAction: String?, refusal: String?, manage: String?
+        var volunteers: [User] = []
         if let user = req.user {
+            if event.status == Event.Status.open.rawValue { volunteers = try await Self.volunteersOf(user, on: req.db) }
             let mine = try await EventRegistration.query(on: req.db).filter(\.$event.$id == eventID).filter(\.$user.$id == user.requireID())
                 .filter(\.$status != EventRegistration.Status.cancelled.rawValue).first()
             if let mine {
@@ -328,7 +341,7 @@ struct EventsController: RouteCollection {
                 cancelAction = SitePath.cancelRegistration(eventID.uuidString).path
             } else {
                 switch EventRules.decide(Self.facts(event, taken: taken), try await Self.registrant(user, event: event, on: req.db), today: OfferDates.today()) {
-                case .place, .waitlist: registerAction = SitePath.registerForEvent(eventID.uuidString).path
+                case .place, .waitlist, .application: registerAction = SitePath.registerForEvent(eventID.uuidString).path
                 case .refused(let reason): refusal = req.t(reason.catalogueKey)
                 }
             }
@@ -352,7 +365,11 @@ struct EventsController: RouteCollection {
             places: left > 0 ? req.catalogue.plural("event.places_left", count: left) : (event.waitlist ? req.t("event.full_waitlist") : req.t("event.full")),
             deadline: event.registrationDeadline.map { DateFormat(catalogue: req.catalogue).longDay($0) }, conditions: conditions,
             status: event.status == Event.Status.open.rawValue ? nil : req.t("event.status.\(event.status)"), signedIn: req.user != nil,
-            registration: registration, registerAction: registerAction, cancelAction: cancelAction, refusal: refusal, manageHref: manage,
+            registration: registration, registerAction: registerAction, cancelAction: cancelAction, refusal: refusal,
+            questions: event.questionList.enumerated().map { Question(field: "answer_\($0.offset + 1)", text: $0.element) },
+            volunteers: volunteers.map { .init(code: $0.id?.uuidString ?? "", name: $0.displayName, selected: false) },
+            registerVolunteerAction: volunteers.isEmpty || event.selection ? nil : SitePath.registerVolunteer(eventID.uuidString).path,
+            manageHref: manage,
             icsHref: SitePath.eventCalendarFile(eventID.uuidString).path))
     }
 
@@ -365,38 +382,90 @@ struct EventsController: RouteCollection {
         try await sql.raw("UPDATE events SET status = status WHERE id = \(bind: eventID)").run()
     }
 
-    @Sendable
-    func register(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let event = try await Self.event(req)
-        let eventID = try event.requireID(), userID = try user.requireID()
-        let person = try await Self.registrant(user, event: event, on: req.db)
-        let status = try await req.db.transaction { db -> EventRegistration.Status in
+    /// Enrols a person by the rules: a place, the waitlist, or an application for the organiser to decide
+    /// on; refused with the rule's reason. Places are counted with the event's row locked.
+    static func enrol(_ person: User, in event: Event, by registrar: User, answers: String, _ req: Request) async throws -> EventRegistration.Status {
+        let eventID = try event.requireID(), personID = try person.requireID(), registrarID = try registrar.requireID()
+        let facts = try await Self.registrant(person, event: event, on: req.db)
+        return try await req.db.transaction { db -> EventRegistration.Status in
             try await Self.lock(eventID, on: db)
             guard let current = try await Event.find(eventID, on: db) else { throw LocalizedAbort(.notFound, key: "event.error.not_found") }
             let taken = try await Self.taken([eventID], on: db)[eventID] ?? 0
-            let existing = try await EventRegistration.query(on: db).filter(\.$event.$id == eventID).filter(\.$user.$id == userID).first()
-            var facts = person
-            facts.alreadyRegistered = existing.map { $0.status != EventRegistration.Status.cancelled.rawValue } ?? false
+            let existing = try await EventRegistration.query(on: db).filter(\.$event.$id == eventID).filter(\.$user.$id == personID).first()
+            var person = facts
+            person.alreadyRegistered = existing.map { $0.status != EventRegistration.Status.cancelled.rawValue } ?? false
             let status: EventRegistration.Status
-            switch EventRules.decide(Self.facts(current, taken: taken), facts, today: OfferDates.today()) {
+            switch EventRules.decide(Self.facts(current, taken: taken), person, today: OfferDates.today()) {
             case .place: status = .registered
             case .waitlist: status = .waiting
+            case .application: status = .applied
             case .refused(let reason): throw LocalizedAbort(reason == .alreadyRegistered ? .conflict : .forbidden, key: reason.catalogueKey)
             }
             let registration = existing ?? EventRegistration()
             registration.$event.id = eventID
-            registration.$user.id = userID
+            registration.$user.id = personID
             registration.status = status.rawValue
-            registration.registeredBy = userID
+            registration.registeredBy = registrarID
+            registration.answers = answers
             registration.createdAt = Date()
             try await registration.save(on: db)
             return status
         }
-        try await req.mailer.send(template: status == .registered ? "event_registered" : "event_waiting", to: user.email, name: user.displayName,
+    }
+
+    /// The answers to an event's questions from a form ("answer_1", …), each required, as one text.
+    static func answers(_ event: Event, _ form: FormState) throws -> String {
+        let questions = event.questionList
+        var blocks: [String] = []
+        for (index, question) in questions.enumerated() {
+            let answer = form.value("answer_\(index + 1)")
+            guard !answer.isEmpty, answer.count <= 1000 else { throw LocalizedAbort(.unprocessableEntity, key: "event.error.answers") }
+            blocks.append(question + "\n" + answer)
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
+    @Sendable
+    func register(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let event = try await Self.event(req)
+        let eventID = try event.requireID()
+        let answers = event.selection ? try Self.answers(event, FormState(values: try req.formFields())) : ""
+        let status = try await Self.enrol(user, in: event, by: user, answers: answers, req)
+        try await req.mailer.send(template: "event_\(status.rawValue)", to: user.email, name: user.displayName,
                                   language: user.preferredLanguage, link: SitePath.event(eventID.uuidString).path,
                                   arguments: ["event": event.title, "when": Self.when(event, req)])
-        return req.redirect(to: SitePath.event(eventID.uuidString).path, notice: status == .registered ? "event_registered" : "event_waiting")
+        return req.redirect(to: SitePath.event(eventID.uuidString).path, notice: "event_\(status.rawValue)")
+    }
+
+    /// The volunteers a coordinator may register: those with an ongoing engagement in their organisations.
+    static func volunteersOf(_ coordinator: User, on db: any Database) async throws -> [User] {
+        let organisations = try await OrganisationMembership.query(on: db).filter(\.$user.$id == coordinator.requireID())
+            .filter(\.$status == OrganisationMembership.Status.active.rawValue).all().map(\.$organisation.id)
+        guard !organisations.isEmpty else { return [] }
+        let engagements = try await Engagement.query(on: db).filter(\.$organisation.$id ~~ organisations)
+            .filter(\.$status == Engagement.Status.active.rawValue).with(\.$volunteer).all()
+        var seen = Set<UUID>()
+        return engagements.map(\.volunteer).filter { $0.id.map { seen.insert($0).inserted } ?? false }.sorted { $0.displayName < $1.displayName }
+    }
+
+    /// A coordinator registers a volunteer of their organisation, by the same rules; the volunteer is told.
+    @Sendable
+    func registerVolunteer(req: Request) async throws -> Response {
+        let coordinator = try req.requireUser()
+        let event = try await Self.event(req)
+        let eventID = try event.requireID()
+        guard !event.selection else { throw LocalizedAbort(.conflict, key: "event.error.apply_yourself") }
+        let chosen = FormState(values: try req.formFields()).value("volunteer_id")
+        guard let volunteer = try await Self.volunteersOf(coordinator, on: req.db).first(where: { $0.id?.uuidString == chosen }) else {
+            throw LocalizedAbort(.notFound, key: "event.error.not_your_volunteer")
+        }
+        let status = try await Self.enrol(volunteer, in: event, by: coordinator, answers: "", req)
+        try await req.mailer.send(template: "event_registered_by", to: volunteer.email, name: volunteer.displayName,
+                                  language: volunteer.preferredLanguage, link: SitePath.event(eventID.uuidString).path,
+                                  arguments: ["event": event.title, "when": Self.when(event, req), "coordinator": coordinator.displayName,
+                                              "status": req.application.catalogues[volunteer.preferredLanguage].text("event.registration.\(status.rawValue)")])
+        return req.redirect(to: SitePath.event(eventID.uuidString).path, notice: "volunteer_registered")
     }
 
     @Sendable

@@ -82,6 +82,9 @@ struct DemoEvents {
             event.regionOnly = false
             event.coordinatorsOnly = plan.audiences == [.coordinators]
             event.prerequisite = plan.prerequisite?.rawValue
+            // The camp selects among applications with two questions.
+            event.selection = plan.kind == .camp
+            event.questions = plan.kind == .camp ? "Dlaczego chcesz pojechać na obóz?\nCzy masz doświadczenie w pracy z dziećmi?" : ""
             event.status = Event.Status.open.rawValue
             event.startsAt = sessions[0].0
             event.endsAt = sessions[sessions.count - 1].1

@@ -96,6 +96,9 @@ public enum SitePath: Sendable, Equatable {
     case newEvent
     case myEvents
     case myEventsFeed
+    case registerVolunteer(String)
+    case messageRegistrants(String)
+    case selectApplicant(String, String)
     case bookCounselling(String)
     case cancelCounselling(String)
     case counselling
@@ -213,6 +216,9 @@ public enum SitePath: Sendable, Equatable {
         case .newEvent: "/wydarzenia/nowe"
         case .myEvents: "/moje-wydarzenia"
         case .myEventsFeed: "/moje-wydarzenia/kalendarz"
+        case .registerVolunteer(let id): "/wydarzenia/\(id)/zapis-wolontariusza"
+        case .messageRegistrants(let id): "/wydarzenia/\(id)/wiadomosc"
+        case .selectApplicant(let event, let registration): "/wydarzenia/\(event)/wybor/\(registration)"
         case .bookCounselling(let id): "/poradnictwo/\(id)/rezerwacja"
         case .cancelCounselling(let id): "/poradnictwo/rezerwacje/\(id)/anuluj"
         case .counselling: "/poradnictwo"
@@ -303,6 +309,9 @@ public enum SitePath: Sendable, Equatable {
         case .eventRegistrationState: Self.pattern(.eventRegistrationState(":eventID"))
         case .eventCertificates: Self.pattern(.eventCertificates(":eventID"))
         case .eventCertificatePDF: Self.pattern(.eventCertificatePDF(":registrationID"))
+        case .registerVolunteer: Self.pattern(.registerVolunteer(":eventID"))
+        case .messageRegistrants: Self.pattern(.messageRegistrants(":eventID"))
+        case .selectApplicant: Self.pattern(.selectApplicant(":eventID", ":registrationID"))
         case .bookCounselling: Self.pattern(.bookCounselling(":slotID"))
         case .cancelCounselling: Self.pattern(.cancelCounselling(":bookingID"))
         case .respondToNeed: Self.pattern(.respondToNeed(":needID"))

@@ -56,9 +56,11 @@ public struct EventFacts: Sendable {
     public var voivodeship: String?
     public var coordinatorsOnly: Bool
     public var prerequisite: EventKind?
+    /// The organiser selects among applications (camps, internships) instead of first come, first served.
+    public var selection: Bool
 
     public init(open: Bool, deadline: String?, capacity: Int, taken: Int, waitlist: Bool, minimumAge: Int? = nil, maximumAge: Int? = nil,
-                voivodeship: String? = nil, coordinatorsOnly: Bool = false, prerequisite: EventKind? = nil) {
+                voivodeship: String? = nil, coordinatorsOnly: Bool = false, prerequisite: EventKind? = nil, selection: Bool = false) {
         self.open = open
         self.deadline = deadline
         self.capacity = capacity
@@ -69,6 +71,7 @@ public struct EventFacts: Sendable {
         self.voivodeship = voivodeship
         self.coordinatorsOnly = coordinatorsOnly
         self.prerequisite = prerequisite
+        self.selection = selection
     }
 }
 
@@ -89,10 +92,12 @@ public struct RegistrantFacts: Sendable {
     }
 }
 
-/// The outcome of a registration: a place, a place on the waitlist, or a refusal with its reason.
+/// The outcome of a registration: a place, a place on the waitlist, an application for the organiser to
+/// decide on, or a refusal with its reason.
 public enum RegistrationDecision: Equatable, Sendable {
     case place
     case waitlist
+    case application
     case refused(Refusal)
 
     public enum Refusal: String, Sendable {
@@ -114,6 +119,7 @@ public enum EventRules {
         if let region = event.voivodeship, person.voivodeship != region { return .refused(.outsideRegion) }
         if event.coordinatorsOnly && !person.isCoordinator { return .refused(.coordinatorsOnly) }
         if let prerequisite = event.prerequisite, !person.completed.contains(prerequisite) { return .refused(.prerequisite) }
+        if event.selection { return .application }
         if event.taken < event.capacity { return .place }
         return event.waitlist ? .waitlist : .refused(.full)
     }

@@ -49,7 +49,8 @@ extension Request {
         "alert_saved", "alert_deleted", "alert_unsubscribed", "agreement_prepared", "agreement_accepted", "template_saved",
         "certificate_requested", "certificate_issued", "event_registered", "event_waiting", "event_cancelled", "event_created",
         "event_opened", "event_closed", "attendance_saved", "event_certificates_issued", "event_certificates_none", "feed_renewed",
-        "counselling_booked", "counselling_cancelled", "counselling_published",
+        "counselling_booked", "counselling_cancelled", "counselling_published", "event_applied", "volunteer_registered",
+        "applicant_selected", "applicant_declined", "registrants_messaged",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
