@@ -147,6 +147,31 @@ struct EventsTests {
         }
     }
 
+    @Test func theDeadlineTheAudienceAndTheRegionRefuseWithTheirReasons() async throws {
+        try await withKorpus { app in
+            let (organiser, partnerID) = try await organiser(app)
+            var late = eventForm(partnerID, title: "Zapisy już zamknięte")
+            late["registration_deadline"] = OfferDates.today(Date().addingTimeInterval(-86_400))
+            var coordinators = eventForm(partnerID, title: "Tylko dla koordynatorów")
+            coordinators["coordinators_only"] = "on"
+            var region = eventForm(partnerID, title: "Tylko dla Małopolski")
+            region["voivodeship"] = "12"
+            region["locality"] = "Kraków"
+            region["region_only"] = "on"
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ela Gdańska", email: "ela@example.org")
+            for (form, message) in [(late, "Termin zapisów minął."), (coordinators, "tylko dla koordynatorów organizacji"),
+                                    (region, "dla mieszkańców innego województwa")] {
+                #expect(try await organiser.post("/wydarzenia/nowe", form).status == .seeOther, "\(form["title"] ?? "")")
+                let event = try #require(try await Event.query(on: app.db).filter(\.$title == form["title"] ?? "").first())
+                #expect(try await volunteer.get("/wydarzenia/\(try event.requireID())").text.contains(message))
+                let refused = try await volunteer.post("/wydarzenia/\(try event.requireID())/zapis", [:])
+                #expect(refused.status == .forbidden && refused.text.contains(message), "\(message)")
+                #expect(try await EventRegistration.query(on: app.db).filter(\.$event.$id == event.requireID()).count() == 0)
+            }
+        }
+    }
+
     @Test func twoPeopleTakingTheLastPlaceAtOnceGetOnePlace() async throws {
         try await withKorpus { app in
             let (organiser, partnerID) = try await organiser(app)

@@ -130,3 +130,37 @@ def test_a_training_fills_up_the_third_moves_up_and_the_certificate_verifies(dri
         assert "Anna Kowalska" in public.find_element(By.ID, "verification-result").text
     finally:
         public.quit()
+
+
+def test_a_camp_takes_applications_and_the_organiser_selects(driver):
+    # Jan applies to the demo camp in Ustka, answering the organiser's questions.
+    sign_in(driver, "jan.wisniewski@demo.korpus.local", DEMO_PASSWORD)
+    driver.get(url("/wydarzenia?rodzaj=camp"))
+    driver.find_element(By.PARTIAL_LINK_TEXT, "Obóz wolontariacki nad morzem").click()
+    wait_text(driver, By.TAG_NAME, "h1", lambda t: t.startswith("Obóz wolontariacki"))
+    assert_accessible(driver)
+    fill(driver, {"answer_1": "Chcę pomóc przy sprzątaniu plaż.", "answer_2": "Tak, prowadziłem zajęcia dla wnuków i ich kolegów."})
+    driver.find_element(By.ID, "register-button").click()
+    WebDriverWait(driver, 30).until(lambda d: "komunikat=event_applied" in d.current_url)
+    assert driver.find_element(By.ID, "my-registration").text == "Twoje zgłoszenie czeka na decyzję organizatora."
+    camp_path = "/" + driver.current_url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+
+    # The Słupsk partner reads the answers and selects him; he is told.
+    organiser = make_driver()
+    try:
+        sign_in(organiser, "operator.slupsk@demo.korpus.local", DEMO_PASSWORD)
+        organiser.get(url(camp_path))
+        organiser.find_element(By.ID, "manage-event").click()
+        wait_text(organiser, By.TAG_NAME, "h1", lambda t: t.startswith("Zapisani i obecność"))
+        applications = organiser.find_element(By.ID, "applications").text
+        assert "Jan Wiśniewski" in applications and "sprzątaniu plaż" in applications
+        assert_accessible(organiser)
+        since = time.time()
+        organiser.find_element(By.XPATH, "//ul[@id='applications']//button[contains(., 'Przyjmij')]").click()
+        WebDriverWait(organiser, 30).until(lambda d: "komunikat=applicant_selected" in d.current_url)
+        assert "Jan Wiśniewski" in organiser.find_element(By.ID, "registrants").text
+        assert wait_for_subject("Przyjęto Cię: Obóz wolontariacki nad morzem — Ustka", since=since) == "jan.wisniewski@demo.korpus.local"
+    finally:
+        organiser.quit()
+    driver.get(url(camp_path))
+    assert driver.find_element(By.ID, "my-registration").text == "Jesteś zapisany(-a)."
