@@ -238,7 +238,7 @@ struct EventsTests {
             let karolina = TestBrowser(app)
             #expect(try await karolina.signIn("karolina.zawadzka@demo.korpus.local").status == .seeOther)
             let annaUser = try #require(try await User.query(on: app.db).filter(\.$email == "anna.kowalska@demo.korpus.local").first())
-            let stranger = try #require(try await User.query(on: app.db).filter(\.$email == "jan.wisniewski@demo.korpus.local").first())
+            let stranger = try await TestBrowser(app).registerAndVerify(name: "Obcy Wolontariusz", email: "obcy@example.org")
             #expect(try await karolina.get("/wydarzenia/\(try training.requireID())").text.contains("Zapisz wolontariusza swojej organizacji"))
             #expect(try await karolina.post("/wydarzenia/\(try training.requireID())/zapis-wolontariusza",
                                             ["volunteer_id": try stranger.requireID().uuidString]).status == .notFound)
