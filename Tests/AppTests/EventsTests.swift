@@ -225,6 +225,8 @@ struct EventsTests {
             #expect(decided == ["anna.kowalska@demo.korpus.local": "registered", "piotr.nowak@demo.korpus.local": "declined"])
             #expect(try await Mailbox(app).messages(to: "anna.kowalska@demo.korpus.local").contains { $0.template == "event_selected" })
             #expect(try await Mailbox(app).messages(to: "piotr.nowak@demo.korpus.local").contains { $0.template == "event_declined" })
+            #expect(try await piotr.post("/wydarzenia/\(id)/rezygnacja", [:]).status == .notFound, "a declined application stays declined")
+            #expect(try await piotr.post("/wydarzenia/\(id)/zapis", answers).status == .conflict)
 
             // The organiser writes to the participants (the declined are left out).
             #expect(try await organiser.post("/wydarzenia/\(id)/wiadomosc", ["message": "x"]).status == .unprocessableEntity)

@@ -325,11 +325,13 @@ struct EventsController: RouteCollection {
         let locality = try await event.localityID.asyncFlatMap { try await LocalityQuery.names(of: [$0], on: req.db)[$0] }
         var registration: String?, registerAction: String?, cancelAction: String?, refusal: String?, manage: String?
         var volunteers: [User] = []
+        var hasPlace = false
         if let user = req.user {
             if event.status == Event.Status.open.rawValue { volunteers = try await Self.volunteersOf(user, on: req.db) }
             let mine = try await EventRegistration.query(on: req.db).filter(\.$event.$id == eventID).filter(\.$user.$id == user.requireID())
                 .filter(\.$status != EventRegistration.Status.cancelled.rawValue).first()
             if let mine {
+                hasPlace = mine.status == EventRegistration.Status.registered.rawValue
                 registration = req.t("event.you_are.\(mine.status)")
                 if mine.status == EventRegistration.Status.waiting.rawValue {
                     // The place in the queue, counted in order of registration (ids from the database, not times
@@ -338,7 +340,9 @@ struct EventsController: RouteCollection {
                         .filter(\.$status == EventRegistration.Status.waiting.rawValue).sort(\.$createdAt).all().compactMap(\.id)
                     registration = req.t("event.you_wait", ["position": String((queue.firstIndex(of: mine.id ?? UUID()) ?? 0) + 1)])
                 }
-                cancelAction = SitePath.cancelRegistration(eventID.uuidString).path
+                if mine.status != EventRegistration.Status.declined.rawValue {
+                    cancelAction = SitePath.cancelRegistration(eventID.uuidString).path
+                }
             } else {
                 switch EventRules.decide(Self.facts(event, taken: taken), try await Self.registrant(user, event: event, on: req.db), today: OfferDates.today()) {
                 case .place, .waitlist, .application: registerAction = SitePath.registerForEvent(eventID.uuidString).path
@@ -360,7 +364,7 @@ struct EventsController: RouteCollection {
             audiences: event.audienceList.map { req.t($0.catalogueKey) }.joined(separator: ", "),
             description: event.description.components(separatedBy: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty },
             place: event.isOnline ? req.t("event.online") : [event.address, locality ?? ""].filter { !$0.isEmpty }.joined(separator: ", "),
-            onlineLink: registration != nil || manage != nil ? event.onlineLink : nil,
+            onlineLink: hasPlace || manage != nil ? event.onlineLink : nil,
             sessions: sessions.map { SessionRow(id: $0.id?.uuidString ?? "", label: Self.sessionLabel($0, req)) },
             places: left > 0 ? req.catalogue.plural("event.places_left", count: left) : (event.waitlist ? req.t("event.full_waitlist") : req.t("event.full")),
             deadline: event.registrationDeadline.map { DateFormat(catalogue: req.catalogue).longDay($0) }, conditions: conditions,
@@ -476,7 +480,7 @@ struct EventsController: RouteCollection {
         let promoted = try await req.db.transaction { db -> EventRegistration? in
             try await Self.lock(eventID, on: db)
             guard let registration = try await EventRegistration.query(on: db).filter(\.$event.$id == eventID).filter(\.$user.$id == userID)
-                .filter(\.$status != EventRegistration.Status.cancelled.rawValue).first()
+                .filter(\.$status ~~ [EventRegistration.Status.registered, .waiting, .applied].map(\.rawValue)).first()
             else { throw LocalizedAbort(.notFound, key: "event.error.not_registered") }
             let hadPlace = registration.status == EventRegistration.Status.registered.rawValue
             registration.status = EventRegistration.Status.cancelled.rawValue
