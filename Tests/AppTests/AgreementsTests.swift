@@ -146,6 +146,8 @@ struct AgreementsTests {
 
             // The guardian's link: the text, a name and a tick are needed; accepted once.
             let link = try await Mailbox(app).link(to: "mama@example.org", containing: "/porozumienie-opiekuna/")
+            let guardianMail = try #require(try await Mailbox(app).messages(to: "mama@example.org").last)
+            #expect(Mailbox.text(of: guardianMail.rendered).hasPrefix("Dzień dobry,\n"), "no empty name in the greeting")
             let guardian = TestBrowser(app)
             let page = try await guardian.get(link)
             #expect(page.status == .ok && page.text.contains("Zosia Młoda") && Self.textHash(page.text) == agreement.textHash)

@@ -144,6 +144,16 @@ struct EventsTests {
             #expect(try await bartek.post("/moje-wydarzenia/kalendarz", [:]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/kalendarz/\(feed.secret).ics").status == .notFound)
             #expect(try await TestBrowser(app).get("/kalendarz/nie-ma.ics").status == .notFound)
+
+            // The organiser calls the training off with a reason: everyone is told; the feed marks it cancelled.
+            #expect(try await bartek.post("/wydarzenia/\(id)/odwolanie", ["reason": "Choroba prowadzącej"]).status == .notFound)
+            #expect(try await organiser.post("/wydarzenia/\(id)/odwolanie", ["reason": ""]).status == .unprocessableEntity)
+            #expect(try await organiser.post("/wydarzenia/\(id)/odwolanie", ["reason": "Choroba prowadzącej"]).status == .seeOther)
+            #expect(try await organiser.post("/wydarzenia/\(id)/odwolanie", ["reason": "Drugi raz"]).status == .conflict)
+            #expect(try await Mailbox(app).messages(to: "celina@example.org").contains { $0.template == "event_called_off" })
+            let renewed = try #require(try await CalendarFeed.query(on: app.db).first())
+            #expect(try await TestBrowser(app).get("/kalendarz/\(renewed.secret).ics").text.contains("STATUS:CANCELLED"))
+            #expect(try await !TestBrowser(app).get("/wydarzenia?rodzaj=basic_training").text.contains("Szkolenie podstawowe — test"))
         }
     }
 

@@ -196,6 +196,7 @@ extension EventsController {
         let waiting: [RegistrantRow]
         let applications: [RegistrantRow]
         let messageAction: String
+        let callOffAction: String?
         let open: Bool
         let toggleAction: String
         let attendanceAction: String
@@ -246,7 +247,9 @@ extension EventsController {
             sessions: sessions.map { SessionRow(id: $0.id?.uuidString ?? "", label: Self.sessionLabel($0, req)) },
             rows: rows.filter(\.registered), waiting: rows.filter { $0.code == EventRegistration.Status.waiting.rawValue },
             applications: rows.filter { $0.code == EventRegistration.Status.applied.rawValue || $0.code == EventRegistration.Status.declined.rawValue },
-            messageAction: SitePath.messageRegistrants(id).path, open: event.status == Event.Status.open.rawValue,
+            messageAction: SitePath.messageRegistrants(id).path,
+            callOffAction: event.status == Event.Status.cancelled.rawValue ? nil : SitePath.callOffEvent(id).path,
+            open: event.status == Event.Status.open.rawValue,
             toggleAction: SitePath.eventRegistrationState(id).path, attendanceAction: SitePath.eventAttendance(id).path,
             certificatesAction: SitePath.eventCertificates(id).path, exportHref: SitePath.eventRegistrantsExport(id).path,
             certifies: event.kindValue.certifiesCompletion))
@@ -321,6 +324,25 @@ extension EventsController {
                                       arguments: ["event": event.title, "organiser": event.organiserName, "message": text])
         }
         return req.redirect(to: SitePath.eventRegistrants(try event.requireID().uuidString).path, notice: "registrants_messaged")
+    }
+
+    /// The organiser calls the event off with a reason; everyone registered, waiting or applying is told, and
+    /// feeds mark its sessions cancelled.
+    @Sendable
+    func callOff(req: Request) async throws -> Response {
+        let event = try await Self.managedEvent(req)
+        guard event.status != Event.Status.cancelled.rawValue else { throw LocalizedAbort(.conflict, key: "event.error.cancelled") }
+        let reason = FormState(values: try req.formFields()).value("reason")
+        guard (3...500).contains(reason.count) else { throw LocalizedAbort(.unprocessableEntity, key: "event.error.reason") }
+        event.status = Event.Status.cancelled.rawValue
+        try await event.save(on: req.db)
+        for registration in try await Self.registrations(event, on: req.db) where registration.status != EventRegistration.Status.declined.rawValue {
+            try await req.mailer.send(template: "event_called_off", to: registration.user.email, name: registration.user.displayName,
+                                      language: registration.user.preferredLanguage, link: SitePath.events.path,
+                                      arguments: ["event": event.title, "when": Self.when(event, req), "organiser": event.organiserName,
+                                                  "reason": reason])
+        }
+        return req.redirect(to: SitePath.event(try event.requireID().uuidString).path, notice: "event_cancelled_by_organiser")
     }
 
     /// Saves who attended one session: the ticked registrations, all of them with a place at this event.

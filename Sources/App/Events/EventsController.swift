@@ -61,6 +61,7 @@ struct EventsController: RouteCollection {
         signedIn.post(SitePath.registerVolunteer("").components, use: registerVolunteer)
         signedIn.post(SitePath.selectApplicant("", "").components, use: select)
         signedIn.post(SitePath.messageRegistrants("").components, use: message)
+        signedIn.post(SitePath.callOffEvent("").components, use: callOff)
         signedIn.get(SitePath.eventRegistrants("").components, use: registrants)
         signedIn.get(SitePath.eventRegistrantsExport("").components, use: exportRegistrants)
         signedIn.post(SitePath.eventAttendance("").components, use: attendance)

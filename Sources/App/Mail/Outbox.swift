@@ -76,7 +76,8 @@ struct Mailer {
         let absoluteLink = link.map { $0.hasPrefix("http") ? $0 : application.settings.baseURL + $0 }
         if let absoluteLink { values["link"] = absoluteLink }
         let subject = catalogue.text("mail.\(template).subject", values)
-        let paragraphs = [catalogue.text("mail.greeting", values)]
+        // Someone without an account (a guardian) has no name to greet by.
+        let paragraphs = [catalogue.text(name.isEmpty ? "mail.greeting_unnamed" : "mail.greeting", values)]
             + catalogue.text("mail.\(template).body", values).components(separatedBy: "\n\n")
             + [catalogue.text("mail.signature", values)]
         let text = paragraphs.joined(separator: "\n\n") + "\n"

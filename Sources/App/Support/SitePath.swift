@@ -98,6 +98,7 @@ public enum SitePath: Sendable, Equatable {
     case myEventsFeed
     case registerVolunteer(String)
     case messageRegistrants(String)
+    case callOffEvent(String)
     case selectApplicant(String, String)
     case bookCounselling(String)
     case cancelCounselling(String)
@@ -218,6 +219,7 @@ public enum SitePath: Sendable, Equatable {
         case .myEventsFeed: "/moje-wydarzenia/kalendarz"
         case .registerVolunteer(let id): "/wydarzenia/\(id)/zapis-wolontariusza"
         case .messageRegistrants(let id): "/wydarzenia/\(id)/wiadomosc"
+        case .callOffEvent(let id): "/wydarzenia/\(id)/odwolanie"
         case .selectApplicant(let event, let registration): "/wydarzenia/\(event)/wybor/\(registration)"
         case .bookCounselling(let id): "/poradnictwo/\(id)/rezerwacja"
         case .cancelCounselling(let id): "/poradnictwo/rezerwacje/\(id)/anuluj"
@@ -311,6 +313,7 @@ public enum SitePath: Sendable, Equatable {
         case .eventCertificatePDF: Self.pattern(.eventCertificatePDF(":registrationID"))
         case .registerVolunteer: Self.pattern(.registerVolunteer(":eventID"))
         case .messageRegistrants: Self.pattern(.messageRegistrants(":eventID"))
+        case .callOffEvent: Self.pattern(.callOffEvent(":eventID"))
         case .selectApplicant: Self.pattern(.selectApplicant(":eventID", ":registrationID"))
         case .bookCounselling: Self.pattern(.bookCounselling(":slotID"))
         case .cancelCounselling: Self.pattern(.cancelCounselling(":bookingID"))

@@ -50,7 +50,7 @@ extension Request {
         "certificate_requested", "certificate_issued", "event_registered", "event_waiting", "event_cancelled", "event_created",
         "event_opened", "event_closed", "attendance_saved", "event_certificates_issued", "event_certificates_none", "feed_renewed",
         "counselling_booked", "counselling_cancelled", "counselling_published", "event_applied", "volunteer_registered",
-        "applicant_selected", "applicant_declined", "registrants_messaged",
+        "applicant_selected", "applicant_declined", "registrants_messaged", "event_cancelled_by_organiser",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
