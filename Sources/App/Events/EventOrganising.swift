@@ -3,8 +3,9 @@ import KorpusCore
 import SQLKit
 import Vapor
 
-/// The organiser's side of events: a new event, the registrants with attendance per session, closing
-/// registration, the CSV list and completion certificates; and each person's own events.
+/// The organiser's side of events: a new event, the registrants (and applications to select from) with
+/// attendance per session, messages, closing registration or calling the event off, the CSV list and
+/// completion certificates; and each person's own events with their calendar feed.
 extension EventsController {
     static let labels: [String: String] = [
         "organiser": "event.field.organiser", "kind": "event.field.kind", "title": "event.field.title",
