@@ -36,6 +36,12 @@ enum DocumentSeals {
         return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// "Strona 1 z 2", in Polish as the documents.
+    static func pageLabel(_ req: Request) -> @Sendable (Int, Int) -> String {
+        let polish = req.application.catalogues[.pl]
+        return { polish.text("document.page", ["page": String($0), "pages": String($1)]) }
+    }
+
     /// The lines at the foot of a sealed document, in Polish as the document: where and with which code to check it.
     static func footer(code: String, _ req: Request) -> [String] {
         let polish = req.application.catalogues[.pl]

@@ -451,7 +451,7 @@ struct AgreementsController: RouteCollection {
             ? agreement.requiredParties.map { polish.text("agreement.party.\($0.rawValue)") } : []
         let code = try req.application.documentSeal.code(kind: .agreement, id: id, facts: SealedAgreements.facts(agreement))
         let bytes = document.pdf(acceptances: lines, signatureLines: signatures, footer: DocumentSeals.footer(code: code, req),
-                                 pageLabel: { polish.text("document.page", ["page": String($0), "pages": String($1)]) })
+                                 pageLabel: DocumentSeals.pageLabel(req))
         return DocumentSeals.pdfResponse(bytes, name: "porozumienie-\(agreement.number.replacingOccurrences(of: "/", with: "-"))-v\(agreement.version).pdf")
     }
 

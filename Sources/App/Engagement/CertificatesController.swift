@@ -187,7 +187,7 @@ struct CertificatesController: RouteCollection {
         document.space(16)
         document.paragraph(t("issued", ["name": issuer?.displayName ?? "", "day": certificate.issuedAt.map { dates.longDate($0) } ?? ""]))
         document.footer = DocumentSeals.footer(code: code, req)
-        document.pageLabel = { polish.text("document.page", ["page": String($0), "pages": String($1)]) }
+        document.pageLabel = DocumentSeals.pageLabel(req)
         return DocumentSeals.pdfResponse(document.bytes(created: certificate.issuedAt ?? Date()),
                                          name: "zaswiadczenie-\(id.uuidString.prefix(8).lowercased()).pdf")
     }

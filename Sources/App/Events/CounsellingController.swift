@@ -52,7 +52,7 @@ struct CounsellingController: RouteCollection {
     }
 
     static func when(_ slot: CounsellingSlot, _ req: Request) -> String {
-        "\(DateFormat(catalogue: req.catalogue).longDay(OfferDates.today(slot.startsAt))), \(DateFormat.time(slot.startsAt))–\(DateFormat.time(slot.endsAt))"
+        DateFormat(catalogue: req.catalogue).timeSpan(slot.startsAt, slot.endsAt)
     }
 
     static func place(_ slot: CounsellingSlot, _ places: [Int: String], _ req: Request) -> String {
@@ -221,10 +221,7 @@ struct CounsellingController: RouteCollection {
         if minutes == nil { form.fail("minutes", req.t("counselling.error.minutes")) }
         let count = Int(form.value("count")).flatMap { (1...Self.maximumSlots).contains($0) ? $0 : nil }
         if count == nil { form.fail("count", req.t("counselling.error.count", ["max": String(Self.maximumSlots)])) }
-        let link = form.value("online_link")
-        if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || link.count > 300 || link.contains(" ") {
-            form.fail("online_link", req.t("event.error.link"))
-        }
+        let link = EventsController.onlineLink(&form, req)
         var locality: LocalityRecord?
         if link.isEmpty || !form.value("locality").isEmpty {
             form.values["voivodeship"] = partner?.voivodeshipCode ?? ""

@@ -59,6 +59,15 @@ extension EventsController {
             status: status)
     }
 
+    /// The optional online meeting link of a form: an http(s) address without spaces, or "" when none.
+    static func onlineLink(_ form: inout FormState, _ req: Request) -> String {
+        let link = form.value("online_link")
+        if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || link.count > 300 || link.contains(" ") {
+            form.fail("online_link", req.t("event.error.link"))
+        }
+        return link
+    }
+
     static func organisersOrRefuse(_ req: Request) async throws -> [EventOrganiser] {
         let organisers = try await EventOrganiser.all(of: try req.requireUser(), on: req.db)
         guard !organisers.isEmpty else { throw LocalizedAbort(.forbidden, key: "event.error.not_organiser") }
@@ -89,10 +98,7 @@ extension EventsController {
         if audiences.isEmpty { form.fail("audiences", req.t("event.error.audiences")) }
         let voivodeship = Voivodeship(terytCode: form.value("voivodeship"))
         if voivodeship == nil { form.fail("voivodeship", req.t("form.error.required")) }
-        let link = form.value("online_link")
-        if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || link.count > 300 || link.contains(" ") {
-            form.fail("online_link", req.t("event.error.link"))
-        }
+        let link = EventsController.onlineLink(&form, req)
         var locality: LocalityRecord?
         if link.isEmpty || !form.value("locality").isEmpty {
             locality = try await AccountValidation.locality(&form, field: "locality", voivodeshipField: "voivodeship", req)
@@ -314,10 +320,7 @@ extension EventsController {
         let text = FormState(values: try req.formFields()).value("message")
         guard (3...2000).contains(text.count) else { throw LocalizedAbort(.unprocessableEntity, key: "event.error.message") }
         let key = "message:\(try user.requireID())"
-        if let wait = try await Throttle.messages.wait(for: key, on: req.db) {
-            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
-        }
-        try await Throttle.messages.recordFailure(for: key, on: req.db)
+        try await Throttle.messages.admit(key, on: req.db)
         let recipients = try await Self.registrations(event, on: req.db).filter { $0.status != EventRegistration.Status.declined.rawValue }
         for registration in recipients {
             try await req.mailer.send(template: "event_message", to: registration.user.email, name: registration.user.displayName,
@@ -418,13 +421,13 @@ extension EventsController {
         document.heading(t("title"), size: 15)
         document.paragraph(t("statement", ["name": registration.certificateName ?? "", "kind": polish.text(event.kindValue.catalogueKey),
                                            "event": event.title, "organiser": event.organiserName]))
-        document.field(t("dates"), sessions.map { "\(dates.longDay(OfferDates.today($0.startsAt))), \(DateFormat.time($0.startsAt))–\(DateFormat.time($0.endsAt))" }
+        document.field(t("dates"), sessions.map { dates.timeSpan($0.startsAt, $0.endsAt) }
             .joined(separator: "; "))
         document.field(t("sessions"), String(sessions.count))
         document.space(16)
         document.paragraph(t("issued", ["organiser": event.organiserName, "day": dates.longDate(issuedAt)]))
         document.footer = DocumentSeals.footer(code: code, req)
-        document.pageLabel = { polish.text("document.page", ["page": String($0), "pages": String($1)]) }
+        document.pageLabel = DocumentSeals.pageLabel(req)
         return DocumentSeals.pdfResponse(document.bytes(created: issuedAt), name: "zaswiadczenie-ukonczenia-\(id.uuidString.prefix(8).lowercased()).pdf")
     }
 

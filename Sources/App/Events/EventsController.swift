@@ -191,7 +191,7 @@ struct EventsController: RouteCollection {
     static func when(_ event: Event, _ req: Request) -> String {
         let dates = DateFormat(catalogue: req.catalogue)
         let first = OfferDates.today(event.startsAt), last = OfferDates.today(event.endsAt)
-        if first == last { return "\(dates.longDay(first)), \(DateFormat.time(event.startsAt))–\(DateFormat.time(event.endsAt))" }
+        if first == last { return dates.timeSpan(event.startsAt, event.endsAt) }
         return "\(dates.longDay(first)) – \(dates.longDay(last))"
     }
 
@@ -291,8 +291,7 @@ struct EventsController: RouteCollection {
     }
 
     static func sessionLabel(_ session: EventSession, _ req: Request) -> String {
-        let dates = DateFormat(catalogue: req.catalogue)
-        return "\(dates.longDay(OfferDates.today(session.startsAt))), \(DateFormat.time(session.startsAt))–\(DateFormat.time(session.endsAt))"
+        DateFormat(catalogue: req.catalogue).timeSpan(session.startsAt, session.endsAt)
     }
 
     /// The facts the rules decide a registration by.

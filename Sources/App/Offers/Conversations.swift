@@ -130,10 +130,7 @@ struct ConversationsController: RouteCollection {
         if body.count > 4000 { form.fail("body", req.t("form.error.too_long", ["max": "4000"])) }
         guard form.isValid else { return try await threadPage(req, form: form, status: .unprocessableEntity) }
         let key = "message:\(try user.requireID())"
-        if let wait = try await Throttle.messages.wait(for: key, on: req.db) {
-            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
-        }
-        try await Throttle.messages.recordFailure(for: key, on: req.db)
+        try await Throttle.messages.admit(key, on: req.db)
         let message = ApplicationMessage()
         message.$application.id = try application.requireID()
         message.$author.id = try user.requireID()

@@ -238,10 +238,7 @@ struct PartnershipsController: RouteCollection {
         guard try await PartnershipResponse.query(on: req.db).filter(\.$need.$id == needID).filter(\.$organisation.$id == organisationID).count() == 0
         else { throw LocalizedAbort(.conflict, key: "partnership.error.responded") }
         let key = "message:\(try user.requireID())"
-        if let wait = try await Throttle.messages.wait(for: key, on: req.db) {
-            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
-        }
-        try await Throttle.messages.recordFailure(for: key, on: req.db)
+        try await Throttle.messages.admit(key, on: req.db)
         let response = PartnershipResponse()
         response.$need.id = needID
         response.$organisation.id = organisationID

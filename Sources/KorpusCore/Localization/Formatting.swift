@@ -105,6 +105,11 @@ extension DateFormat {
         return calendar.date(from: components)
     }
 
+    /// A span within one day, in Europe/Warsaw: "5 grudnia 2026, 17:00–20:00".
+    public func timeSpan(_ start: Date, _ end: Date) -> String {
+        "\(longDate(start)), \(Self.time(start))–\(Self.time(end))"
+    }
+
     /// The time of day in Europe/Warsaw: "09:05".
     public static func time(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -68,6 +68,14 @@ struct Throttle {
         try await record.save(on: db)
     }
 
+    /// Counts one more attempt of `key`, or refuses it with how long to wait once the free attempts are used.
+    func admit(_ key: String, on db: any Database) async throws {
+        if let wait = try await wait(for: key, on: db) {
+            throw LocalizedAbort(.tooManyRequests, key: "sign_in.error.throttled", ["seconds": String(wait)])
+        }
+        try await recordFailure(for: key, on: db)
+    }
+
     func reset(_ key: String, on db: any Database) async throws {
         try await ThrottleRecord.query(on: db).filter(\.$id == key).delete()
     }
