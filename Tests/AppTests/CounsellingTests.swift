@@ -71,6 +71,8 @@ struct CounsellingTests {
             #expect(sent == 2, "Piotr's first time and whoever holds the second")
             #expect(try await Reminders.sendDue(app, now: dayBefore) == 0)
             #expect(try await Mailbox(app).messages(to: "piotr.nowak@demo.korpus.local").contains { $0.template == "counselling_reminder" })
+            #expect(try await Mailbox(app).messages(to: "operator.slupsk@demo.korpus.local").filter { $0.template == "counselling_reminder_partner" }.count == 2,
+                    "the partner is reminded of each booking too")
         }
     }
 

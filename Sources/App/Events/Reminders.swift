@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// Reminds people by e-mail the day before: of every event they have a place at, and of their counselling
-/// bookings (the worker polls it). Any number of instances may run it: each reminder is claimed by one
+/// bookings — the person and the partner's operators both (the worker polls it). Any number of instances may run it: each reminder is claimed by one
 /// conditional update of its `reminded_at` before it is sent, so it goes out once.
 enum Reminders {
     /// Sends the reminders of what starts within a day of `now`; returns how many were sent.
@@ -39,6 +39,15 @@ enum Reminders {
                                   link: SitePath.myEvents.path,
                                   arguments: ["when": DateFormat(catalogue: language).shortDateTime(booking.slot.startsAt),
                                               "kind": language.text(booking.slot.kindValue.catalogueKey), "partner": booking.slot.partner.name])
+            let operators = try await PartnerOperator.query(on: app.db).filter(\.$partner.$id == booking.slot.$partner.id).with(\.$user).all()
+            for member in operators {
+                let theirs = app.catalogues[member.user.preferredLanguage]
+                try await mailer.send(template: "counselling_reminder_partner", to: member.user.email, name: member.user.displayName,
+                                      language: member.user.preferredLanguage, link: SitePath.counselling.path,
+                                      arguments: ["when": DateFormat(catalogue: theirs).shortDateTime(booking.slot.startsAt),
+                                                  "kind": theirs.text(booking.slot.kindValue.catalogueKey), "person": user.displayName,
+                                                  "topic": booking.topic])
+            }
             sent += 1
         }
         return sent
