@@ -41,6 +41,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateConsentIndex())
     app.migrations.add(CreateEvents())
     app.migrations.add(CreateCounselling())
+    app.migrations.add(CreateCompetences())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
@@ -87,6 +88,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: OrganisationsController())
     try app.register(collection: PartnerController())
+    try app.register(collection: AssessmentController())
+    try app.register(collection: ResultsController())
+    try app.register(collection: CompetenceStatisticsController())
     try app.register(collection: AdminController())
     try app.register(collection: APIController())
     try app.register(collection: OffersController())

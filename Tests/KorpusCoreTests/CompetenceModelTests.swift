@@ -57,4 +57,33 @@ struct CompetenceModelTests {
         let end = RadarChart.axisEnd(index: 1, of: 4, radius: 100, centre: 120)
         #expect(end.x == 220 && end.y == 120)
     }
+
+    @Test func scoresFallInTheNearestDescribedLevel() {
+        #expect(CompetenceScores.band(1) == 1 && CompetenceScores.band(2.49) == 2 && CompetenceScores.band(2.5) == 3)
+        #expect(CompetenceScores.band(4.75) == 5 && CompetenceScores.band(0) == 1 && CompetenceScores.band(9) == 5)
+    }
+
+    @Test func storedAreaListsKeepOnlyTheModelsAreasInItsOrder() {
+        #expect(Self.model.areaCodes("care,cooking,communication") == ["communication", "care"])
+        #expect(Self.model.areaCodes(nil).isEmpty && Self.model.areaCodes("").isEmpty)
+        #expect(CompetenceModel.stored([]) == nil && CompetenceModel.stored(["care"]) == "care")
+        #expect(Self.model.areas.allSatisfy { !$0.offerAreas.isEmpty }, "every area can suggest offers")
+    }
+
+    @Test func statisticsHideSmallGroupsAndMeasureTheChange() {
+        func result(_ volunteer: Int, _ month: String, _ communication: Double) -> CompetenceStatistics.Result {
+            .init(volunteer: "v\(volunteer)", month: YearMonth(month)!, scores: ["communication": communication, "care": 3])
+        }
+        // Five people in the first half of 2026 (one twice: only their later result counts), four in the second.
+        var results = (1...5).map { result($0, "2026-03", 2) } + [result(1, "2026-05", 4)]
+        results += (1...4).map { result($0, "2026-10", 3) }
+        let statistics = CompetenceStatistics(results, areas: ["communication", "care"])
+        #expect(statistics.periods.count == 1 && statistics.suppressedPeriods == 1)
+        #expect(statistics.periods[0].volunteers == 5 && statistics.periods[0].means["communication"] == 2.4)
+        // Four people assessed themselves twice or more: too few to show a change.
+        #expect(statistics.change == nil)
+        let more = CompetenceStatistics(results + [result(5, "2026-11", 4)], areas: ["communication", "care"])
+        #expect(more.change?.volunteers == 5 && more.change?.means["communication"] == 1.2 && more.change?.means["care"] == 0)
+        #expect(more.periods.map(\.halfYear) == [.init(YearMonth("2026-01")!), .init(YearMonth("2026-12")!)])
+    }
 }

@@ -79,6 +79,7 @@ enum PersonalData {
             let description: String
             let status: String
             let comment: String?
+            let competences: String?
         }
 
         struct AgreementRecord: Encodable {
@@ -99,6 +100,21 @@ enum PersonalData {
             let hours: Double?
             let scope: String?
             let opinion: String?
+            let competences: String?
+            let competenceNote: String?
+        }
+
+        struct CompetenceAssessmentRecord: Encodable {
+            let modelVersion: String
+            let status: String
+            let startedAt: Date
+            let completedAt: Date?
+            let answers: [String: Int]
+        }
+
+        struct ShareRecord: Encodable {
+            let createdAt: Date
+            let revokedAt: Date?
         }
 
         let exportedAt: Date
@@ -117,6 +133,8 @@ enum PersonalData {
         let cardActiveMonths: [String]
         let agreements: [AgreementRecord]
         let certificates: [CertificateRecord]
+        let competenceAssessments: [CompetenceAssessmentRecord]
+        let competenceLinks: [ShareRecord]
     }
 
     static func collect(for user: User, on db: any Database) async throws -> Export {
@@ -143,6 +161,9 @@ enum PersonalData {
         let agreementIDs = agreements.compactMap(\.id)
         let acceptances = agreementIDs.isEmpty ? [] : try await AgreementAcceptance.query(on: db).filter(\.$agreement.$id ~~ agreementIDs).all()
         let certificates = try await Certificate.query(on: db).filter(\.$volunteer.$id == id).with(\.$organisation).sort(\.$requestedAt).all()
+        let assessments = try await CompetenceAssessment.query(on: db).filter(\.$volunteer.$id == id).sort(\.$startedAt).all()
+        let answers = try await AssessmentController.answers(of: assessments.compactMap(\.id), on: db)
+        let shares = try await CompetenceShare.query(on: db).filter(\.$volunteer.$id == id).sort(\.$createdAt).all()
         return Export(
             exportedAt: Date(), account: account(user),
             consents: consents.map { .init(kind: $0.kind, version: $0.version, granted: $0.granted, at: $0.at, details: $0.details) },
@@ -157,7 +178,8 @@ enum PersonalData {
                 .init(description: $0.description, skills: $0.skills, areas: $0.areas, weeklySlots: $0.weeklySlots, localityID: $0.localityID,
                       distanceKilometres: $0.distanceKilometres, remote: $0.remote, languages: $0.languages)
             },
-            hours: hours.map { .init(workedOn: $0.workedOn, hours: Double($0.quarterHours) / 4, description: $0.description, status: $0.status, comment: $0.comment) },
+            hours: hours.map { .init(workedOn: $0.workedOn, hours: Double($0.quarterHours) / 4, description: $0.description, status: $0.status,
+                                      comment: $0.comment, competences: $0.competences) },
             volunteerCard: card.map { VolunteerCard.display($0.number) }, cardActiveMonths: active.map(\.month),
             agreements: agreements.map { agreement in
                 .init(organisation: agreement.organisationName, version: agreement.version, status: agreement.status, textHash: agreement.textHash,
@@ -165,8 +187,14 @@ enum PersonalData {
             },
             certificates: certificates.map {
                 .init(organisation: $0.organisation.name, status: $0.status, requestedAt: $0.requestedAt, periodFrom: $0.periodFrom,
-                      periodTo: $0.periodTo, hours: $0.quarterHours.map { Double($0) / 4 }, scope: $0.scope, opinion: $0.opinion)
-            })
+                      periodTo: $0.periodTo, hours: $0.quarterHours.map { Double($0) / 4 }, scope: $0.scope, opinion: $0.opinion,
+                      competences: $0.competences, competenceNote: $0.competenceNote)
+            },
+            competenceAssessments: assessments.map {
+                .init(modelVersion: $0.modelVersion, status: $0.status, startedAt: $0.startedAt, completedAt: $0.completedAt,
+                      answers: answers[$0.id ?? UUID()] ?? [:])
+            },
+            competenceLinks: shares.map { .init(createdAt: $0.createdAt, revokedAt: $0.revokedAt) })
     }
 
     /// Erases the person: personal fields blanked or replaced, sign-in made impossible, sessions, links and
@@ -194,6 +222,11 @@ enum PersonalData {
                 try await OrganisationMembership.query(on: db).filter(\.$user.$id == personID)
                     .set(\.$status, to: OrganisationMembership.Status.revoked.rawValue).update()
                 try await PartnerOperator.query(on: db).filter(\.$user.$id == personID).delete()
+                // Self-assessments are the person's alone: gone with their answers and links.
+                let assessments = try await CompetenceAssessment.query(on: db).filter(\.$volunteer.$id == personID).all().compactMap(\.id)
+                if !assessments.isEmpty { try await CompetenceAnswer.query(on: db).filter(\.$assessment.$id ~~ assessments).delete() }
+                try await CompetenceShare.query(on: db).filter(\.$volunteer.$id == personID).delete()
+                try await CompetenceAssessment.query(on: db).filter(\.$volunteer.$id == personID).delete()
             }
         }
     }

@@ -117,13 +117,18 @@ final class Certificate: Model, @unchecked Sendable {
     @OptionalField(key: "organisation_name") var organisationName: String?
     @OptionalField(key: "issued_by") var issuedBy: UUID?
     @OptionalField(key: "issued_at") var issuedAt: Date?
+    /// The competence areas the coordinator confirms (comma-separated codes) and a short word on them.
+    @OptionalField(key: "competences") var competences: String?
+    @OptionalField(key: "competence_note") var competenceNote: String?
 
     init() {}
 
-    /// What the verification code is signed over: everything the public check shows.
+    /// What the verification code is signed over: everything the public check shows (the competences only
+    /// when confirmed, so that codes of certificates issued before they existed stay valid).
     var sealedFacts: [String] {
         [volunteerName ?? "", organisationName ?? "", periodFrom ?? "", periodTo ?? "", String(quarterHours ?? 0),
          issuedAt.map { String(Int($0.timeIntervalSince1970)) } ?? ""]
+            + (competences.map { [$0, competenceNote ?? ""] } ?? [])
     }
 }
 

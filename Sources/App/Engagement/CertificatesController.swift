@@ -17,9 +17,12 @@ struct CertificatesController: RouteCollection {
         signedIn.get(SitePath.organisationEngagements("").components, use: organisationEngagements)
     }
 
+    /// The longest word a coordinator adds on the competences confirmed.
+    static let maximumCompetenceNote = 500
+
     static let labels: [String: String] = [
         "note": "certificate.field.note", "period_from": "certificate.field.period_from", "period_to": "certificate.field.period_to",
-        "scope": "certificate.field.scope", "opinion": "certificate.field.opinion",
+        "scope": "certificate.field.scope", "opinion": "certificate.field.opinion", "competence_note": "certificate.field.competence_note",
     ]
 
     // MARK: The volunteer asks
@@ -56,6 +59,7 @@ struct CertificatesController: RouteCollection {
         let offer: String
         let note: String
         let engagementPeriod: String
+        let competences: [CompetenceTags.Choice]
         let backHref: String
     }
 
@@ -89,6 +93,7 @@ struct CertificatesController: RouteCollection {
             form: form, action: SitePath.issueCertificate(certificate.id?.uuidString ?? "").path, volunteer: certificate.volunteer.displayName,
             offer: engagement.offer.title, note: certificate.requestNote,
             engagementPeriod: HoursController.period(engagement, dates),
+            competences: CompetenceTags.choices(form, req),
             backHref: SitePath.organisationEngagements(certificate.$organisation.id.uuidString).path), status: status)
     }
 
@@ -100,10 +105,12 @@ struct CertificatesController: RouteCollection {
         }
         let engagement = certificate.engagement
         let to = min(engagement.endsOn ?? OfferDates.today(), OfferDates.today())
-        return try await renderIssue(req, certificate, form: FormState(values: [
-            "period_from": engagement.startsOn, "period_to": max(to, engagement.startsOn),
-            "scope": engagement.offer.title,
-        ], labelKeys: Self.labels), status: .ok)
+        var values = ["period_from": engagement.startsOn, "period_to": max(to, engagement.startsOn), "scope": engagement.offer.title]
+        // The competences the volunteer's confirmed hours were tagged with, ticked to start with.
+        let tagged = try await HourEntry.query(on: req.db).filter(\.$engagement.$id == engagement.requireID())
+            .filter(\.$status == HourEntry.Status.confirmed.rawValue).filter(\.$competences != nil).all()
+        for code in Set(tagged.flatMap { ($0.competences ?? "").split(separator: ",").map(String.init) }) { values["competence_\(code)"] = "on" }
+        return try await renderIssue(req, certificate, form: FormState(values: values, labelKeys: Self.labels), status: .ok)
     }
 
     @Sendable
@@ -125,6 +132,13 @@ struct CertificatesController: RouteCollection {
         }
         AgreementsController.checkText(&form, "scope", req)
         AgreementsController.checkText(&form, "opinion", req, minimum: 0)
+        let competences = CompetenceTags.chosen(form, req)
+        let competenceNote = form.value("competence_note")
+        if competenceNote.count > Self.maximumCompetenceNote {
+            form.fail("competence_note", req.t("form.error.too_long", ["max": String(Self.maximumCompetenceNote)]))
+        } else if competences == nil && !competenceNote.isEmpty {
+            form.fail("competence_note", req.t("certificate.error.note_without_competences"))
+        }
         let scope = form.value("scope"), opinion = form.value("opinion")
         guard form.isValid else { return try await renderIssue(req, certificate, form: form, status: .unprocessableEntity) }
         let certificateID = try certificate.requireID()
@@ -137,6 +151,7 @@ struct CertificatesController: RouteCollection {
             .set("scope", to: scope).set("quarter_hours", to: quarters).set("opinion", to: opinion.isEmpty ? nil : opinion)
             .set("volunteer_name", to: certificate.volunteer.displayName).set("organisation_name", to: certificate.organisation.name)
             .set("issued_by", to: try user.requireID()).set("issued_at", to: issuedAt)
+            .set("competences", to: competences).set("competence_note", to: competences == nil || competenceNote.isEmpty ? nil : competenceNote)
             .where("id", .equal, certificateID).where("status", .equal, Certificate.Status.requested.rawValue)
             .returning("id").all()
         guard !updated.isEmpty else { throw LocalizedAbort(.conflict, key: "certificate.error.already_issued") }
@@ -182,6 +197,10 @@ struct CertificatesController: RouteCollection {
         if let opinion = certificate.opinion, !opinion.isEmpty {
             document.heading(t("opinion"), size: 11.5)
             document.paragraph(opinion)
+        }
+        if let names = CompetenceTags.names(certificate.competences, polish, models: req.application.competenceModels) {
+            document.heading(t("competences"), size: 11.5)
+            document.paragraph(names + (certificate.competenceNote.map { "\n" + $0 } ?? ""))
         }
         document.paragraph(t("basis"), size: 9.5)
         document.space(16)
@@ -261,6 +280,8 @@ enum SealedCertificates: SealedRecords {
             .init(label: req.t("agreement.party.organisation"), value: certificate.organisationName ?? ""),
             .init(label: req.t("certificate.period"), value: "\(dates.longDay(certificate.periodFrom ?? "")) – \(dates.longDay(certificate.periodTo ?? ""))"),
             .init(label: req.t("certificate.hours"), value: Membership.hoursText(certificate.quarterHours ?? 0, req)),
-        ])
+        ] + (CompetenceTags.names(certificate.competences, req).map {
+            [.init(label: req.t("certificate.competences"), value: $0 + (certificate.competenceNote.map { " — " + $0 } ?? ""))]
+        } ?? []))
     }
 }

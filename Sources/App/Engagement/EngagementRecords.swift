@@ -97,6 +97,8 @@ final class HourEntry: Model, @unchecked Sendable {
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// The competence areas the volunteer practised (comma-separated codes), confirmed with the hours.
+    @OptionalField(key: "competences") var competences: String?
 
     init() {}
 

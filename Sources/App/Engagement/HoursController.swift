@@ -45,6 +45,7 @@ struct HoursController: RouteCollection {
         let description: String
         let status: String
         let statusCode: String
+        let competences: String?
         let comment: String?
         let correction: Bool
         let deleteAction: String?
@@ -75,6 +76,7 @@ struct HoursController: RouteCollection {
 
     struct MyHoursPage: Encodable {
         let form: FormState
+        let competences: [CompetenceTags.Choice]
         let engagements: [EngagementOption]
         let myEngagements: [MyEngagement]
         let entries: [EntryRow]
@@ -105,7 +107,7 @@ struct HoursController: RouteCollection {
         let progress = try await Membership.progress(of: user, on: req.db)
         let myEngagements = try await Self.myEngagements(engagements, req)
         return try await req.render("engagement/my-hours", title: req.t("hours.title"), MyHoursPage(
-            form: form,
+            form: form, competences: CompetenceTags.choices(form, req),
             engagements: engagements.filter { $0.status == Engagement.Status.active.rawValue }.map {
                 EngagementOption(code: $0.id?.uuidString ?? "",
                                  name: Self.engagementName($0, dates),
@@ -118,7 +120,8 @@ struct HoursController: RouteCollection {
                 return EntryRow(
                     id: id, day: dates.longDay(entry.workedOn), hours: Membership.hoursText(entry.quarterHours, req),
                     organisation: entry.organisation.name, offer: entry.engagement.offer.title, description: entry.description,
-                    status: Self.statusText(entry, req), statusCode: entry.status, comment: entry.comment, correction: entry.correctsID != nil,
+                    status: Self.statusText(entry, req), statusCode: entry.status,
+                    competences: CompetenceTags.names(entry.competences, req), comment: entry.comment, correction: entry.correctsID != nil,
                     deleteAction: open ? SitePath.deleteHours(id).path : nil,
                     correctAction: entry.status == HourEntry.Status.confirmed.rawValue ? SitePath.correctHours(id).path : nil)
             },
@@ -234,7 +237,9 @@ struct HoursController: RouteCollection {
         guard let checked = Self.checkedEntry(&form, engagement: engagement, req) else {
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
         }
-        if let already = try await Self.record(try HourEntry(engagement: engagement, checked), on: req.db) {
+        let entry = try HourEntry(engagement: engagement, checked)
+        entry.competences = CompetenceTags.chosen(form, req)
+        if let already = try await Self.record(entry, on: req.db) {
             form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
         }
@@ -276,6 +281,7 @@ struct HoursController: RouteCollection {
         }
         let entry = try HourEntry(engagement: original.engagement, checked)
         entry.correctsID = originalID
+        entry.competences = original.competences
         if let already = try await Self.record(entry, replacing: originalID, on: req.db) {
             form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
             return try await myHoursPage(req, form: form, status: .unprocessableEntity)
@@ -327,6 +333,7 @@ struct HoursController: RouteCollection {
         let day: String
         let hours: String
         let description: String
+        let competences: String?
         let correction: String?
         let returnAction: String
     }
@@ -368,6 +375,7 @@ struct HoursController: RouteCollection {
                 return PendingRow(
                     id: id, field: "entry_\(id)", volunteer: entry.volunteer.displayName, offer: entry.engagement.offer.title,
                     day: dates.longDay(entry.workedOn), hours: Membership.hoursText(entry.quarterHours, req), description: entry.description,
+                    competences: CompetenceTags.names(entry.competences, req),
                     correction: original.map { req.t("hours.correction_of", ["hours": Membership.hoursText($0.quarterHours, req)]) },
                     returnAction: SitePath.returnHours(id).path)
             },

@@ -40,6 +40,7 @@ extension EventsController {
         let regionOnly: Bool
         let coordinatorsOnly: Bool
         let selection: Bool
+        let competences: [CompetenceTags.Choice]
     }
 
     func renderNew(_ req: Request, _ organisers: [EventOrganiser], form: FormState, status: HTTPResponseStatus) async throws -> Response {
@@ -55,7 +56,7 @@ extension EventsController {
             },
             sessions: (1...Self.maximumSessions).map { SessionInput(index: $0, start: form.value("session_\($0)_start"), end: form.value("session_\($0)_end")) },
             waitlist: form.isChecked("waitlist"), regionOnly: form.isChecked("region_only"), coordinatorsOnly: form.isChecked("coordinators_only"),
-            selection: form.isChecked("selection")),
+            selection: form.isChecked("selection"), competences: CompetenceTags.choices(form, req)),
             status: status)
     }
 
@@ -170,6 +171,7 @@ extension EventsController {
         event.prerequisite = prerequisite.isEmpty ? nil : prerequisite
         event.selection = form.isChecked("selection")
         event.questions = event.selection ? questions.joined(separator: "\n") : ""
+        event.competences = CompetenceTags.chosen(form, req)
         event.status = Event.Status.open.rawValue
         event.startsAt = first.0
         event.endsAt = last.1

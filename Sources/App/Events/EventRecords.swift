@@ -50,6 +50,8 @@ final class Event: Model, @unchecked Sendable {
     @Field(key: "ends_at") var endsAt: Date
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    /// The competence areas the event develops (comma-separated codes), for suggestions and evidence.
+    @OptionalField(key: "competences") var competences: String?
 
     init() {}
 
@@ -109,6 +111,8 @@ final class EventRegistration: Model, @unchecked Sendable {
     @OptionalField(key: "reminded_at") var remindedAt: Date?
     /// The answers to the organiser's questions, one "question: answer" block each.
     @Field(key: "answers") var answers: String
+    /// The competence areas the person says they practised (comma-separated codes); the event's own until set.
+    @OptionalField(key: "competences") var competences: String?
 
     init() {}
 }

@@ -259,6 +259,7 @@ struct EventsController: RouteCollection {
         let kind: String
         let organiser: String
         let audiences: String
+        let competences: String?
         let description: [String]
         let place: String
         let onlineLink: String?
@@ -362,6 +363,7 @@ struct EventsController: RouteCollection {
         return try await req.render("events/show", title: event.title, EventPage(
             id: eventID.uuidString, title: event.title, kind: req.t(event.kindValue.catalogueKey), organiser: event.organiserName,
             audiences: event.audienceList.map { req.t($0.catalogueKey) }.joined(separator: ", "),
+            competences: CompetenceTags.names(event.competences, req),
             description: event.description.components(separatedBy: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty },
             place: event.isOnline ? req.t("event.online") : [event.address, locality ?? ""].filter { !$0.isEmpty }.joined(separator: ", "),
             onlineLink: hasPlace || manage != nil ? event.onlineLink : nil,

@@ -83,7 +83,7 @@ enum DistanceSQL {
     }
 
     /// The values bound one by one and separated by commas, for an `IN (…)` list.
-    static func list(_ ids: [UUID]) -> SQLQueryString {
+    static func list<Value: Encodable & Sendable>(_ ids: [Value]) -> SQLQueryString {
         var list = SQLQueryString("")
         for (index, id) in ids.enumerated() {
             if index > 0 { list += ", " }

@@ -49,6 +49,13 @@ struct DemoEvents {
              capacity: 2, prerequisite: nil, minimumAge: 18),
     ]
 
+    /// The competences each kind of demo event develops.
+    static let competences: [EventKind: String] = [
+        .basicTraining: "intercultural_civic,care,teamwork", .developmentTraining: "communication,teamwork,problem_solving",
+        .camp: "teamwork,care,organisation", .debate: "intercultural_civic,communication", .nationalForum: "intercultural_civic,projects",
+        .coordinatorBasicTraining: "leadership,organisation,projects",
+    ]
+
     func create() async throws {
         let creator = try await User.query(on: db).filter(\.$isAdministrator == true).first()?.requireID() ?? UUID()
         try await counselling(creator: creator)
@@ -85,6 +92,7 @@ struct DemoEvents {
             // The camp selects among applications with two questions.
             event.selection = plan.kind == .camp
             event.questions = plan.kind == .camp ? "Dlaczego chcesz pojechać na obóz?\nCzy masz doświadczenie w pracy z dziećmi?" : ""
+            event.competences = Self.competences[plan.kind]
             event.status = Event.Status.open.rawValue
             event.startsAt = sessions[0].0
             event.endsAt = sessions[sessions.count - 1].1

@@ -188,6 +188,7 @@ struct DemoOffers {
         try await partnershipNeeds()
         try await engagementWithHours()
         try await minorEngagement()
+        try await DemoCompetences(db: db).create(passwordHash: passwordHash)
     }
 
     /// Zofia Kaczmarek (15, with her guardian's consent) was accepted by Stowarzyszenie Razem dla Słupska two
@@ -234,7 +235,9 @@ struct DemoOffers {
         engagement.endsOn = nil
         try await engagement.save(on: db)
         let coordinator = try await User.query(on: db).filter(\.$email == "karolina.zawadzka@\(DemoContent.demoDomain)").first()?.id
-        let tasks = ["Zakupy i rozmowa z panią Heleną", "Spacer z panem Józefem", "Pomoc przy świątecznej paczce", "Czytanie gazety seniorom w świetlicy"]
+        // What she did, and the competences she practised doing it.
+        let tasks = [("Zakupy i rozmowa z panią Heleną", "communication,care"), ("Spacer z panem Józefem", "care"),
+                     ("Pomoc przy świątecznej paczce", "teamwork,organisation"), ("Czytanie gazety seniorom w świetlicy", "communication")]
         var entries: [HourEntry] = []
         for offset in 0...4 {
             let month = start.adding(months: offset)
@@ -247,7 +250,8 @@ struct DemoOffers {
                 entry.$organisation.id = try foundation.requireID()
                 entry.workedOn = date
                 entry.quarterHours = 17 + week % 2 * 2
-                entry.description = tasks[week % tasks.count]
+                entry.description = tasks[week % tasks.count].0
+                entry.competences = tasks[week % tasks.count].1
                 let waiting = offset == 4 && week > 0
                 entry.status = (waiting ? HourEntry.Status.pending : .confirmed).rawValue
                 entry.decidedBy = waiting ? nil : coordinator

@@ -115,6 +115,17 @@ public enum SitePath: Sendable, Equatable {
     case applicationThread(String)
     case notifications
     case suspendAccount
+    // competences
+    case competences
+    case startAssessment
+    case assessmentArea(String, Int)
+    case competenceResult(String)
+    case competencePDF(String)
+    case shareResult(String)
+    case revokeShare(String)
+    case sharedResult(String)
+    case tagTraining(String)
+    case competenceStatistics
     // partners and administration
     case partnerQueue
     case verifyOrganisation(String)
@@ -236,6 +247,16 @@ public enum SitePath: Sendable, Equatable {
         case .applicationThread(let id): "/zgloszenia/\(id)/wiadomosci"
         case .notifications: "/powiadomienia"
         case .suspendAccount: "/partner/zawieszenie-konta"
+        case .competences: "/kompetencje"
+        case .startAssessment: "/kompetencje/samoocena"
+        case .assessmentArea(let id, let number): "/kompetencje/samoocena/\(id)/\(number)"
+        case .competenceResult(let id): "/kompetencje/wyniki/\(id)"
+        case .competencePDF(let id): "/kompetencje/wyniki/\(id)/pdf"
+        case .shareResult(let id): "/kompetencje/wyniki/\(id)/udostepnij"
+        case .revokeShare(let id): "/kompetencje/udostepnienia/\(id)/wycofaj"
+        case .sharedResult(let token): "/kompetencje/udostepnione/\(token)"
+        case .tagTraining(let id): "/kompetencje/szkolenia/\(id)"
+        case .competenceStatistics: "/partner/kompetencje"
         case .partnerQueue: "/partner"
         case .verifyOrganisation(let id): "/partner/organizacje/\(id)/weryfikacja"
         case .admin: "/admin"
@@ -321,6 +342,13 @@ public enum SitePath: Sendable, Equatable {
         case .closeNeed: Self.pattern(.closeNeed(":needID"))
         case .organisationPartnerships: Self.pattern(.organisationPartnerships(":organisationID"))
         case .newPartnershipNeed: Self.pattern(.newPartnershipNeed(":organisationID"))
+        case .assessmentArea: "/kompetencje/samoocena/:assessmentID/:area".pathComponents
+        case .competenceResult: Self.pattern(.competenceResult(":assessmentID"))
+        case .competencePDF: Self.pattern(.competencePDF(":assessmentID"))
+        case .shareResult: Self.pattern(.shareResult(":assessmentID"))
+        case .revokeShare: Self.pattern(.revokeShare(":shareID"))
+        case .sharedResult: Self.pattern(.sharedResult(":token"))
+        case .tagTraining: Self.pattern(.tagTraining(":registrationID"))
         default: path.pathComponents
         }
     }

@@ -10,6 +10,15 @@ public struct CompetenceModel: Sendable, Equatable {
         public let code: String
         public let keyCompetence: KeyCompetence
         public let statements: Int
+        /// The areas of volunteering whose offers let someone practise this competence (for suggestions).
+        public let offerAreas: [OfferArea]
+
+        public init(code: String, keyCompetence: KeyCompetence, statements: Int, offerAreas: [OfferArea] = []) {
+            self.code = code
+            self.keyCompetence = keyCompetence
+            self.statements = statements
+            self.offerAreas = offerAreas
+        }
 
         public var nameKey: String { "competence.area.\(code)" }
         public var aboutKey: String { "competence.area.\(code).about" }
@@ -31,6 +40,14 @@ public struct CompetenceModel: Sendable, Equatable {
     public let effectiveFrom: YearMonth
     public let areas: [Area]
 
+    /// A version of the model. A statement that changes meaning gets a new code (`communication.5`), so that
+    /// answers carried over from a paused assessment only ever answer the statement they were given to.
+    public init(version: String, effectiveFrom: YearMonth, areas: [Area]) {
+        self.version = version
+        self.effectiveFrom = effectiveFrom
+        self.areas = areas
+    }
+
     /// The scale every statement is rated on: 1 "nie mam jeszcze doświadczenia" … 5 "uczę innych".
     public static let scale = 1...5
     public static func scaleKey(_ level: Int) -> String { "competence.scale.\(level)" }
@@ -44,15 +61,15 @@ public struct CompetenceModel: Sendable, Equatable {
 
     /// The first model, of 2026.
     public static let v2026 = CompetenceModel(version: "2026-1", effectiveFrom: YearMonth("2026-01")!, areas: [
-        Area(code: "communication", keyCompetence: .literacy, statements: 4),
-        Area(code: "teamwork", keyCompetence: .personalSocialLearning, statements: 4),
-        Area(code: "organisation", keyCompetence: .personalSocialLearning, statements: 4),
-        Area(code: "problem_solving", keyCompetence: .mathematicsScience, statements: 3),
-        Area(code: "leadership", keyCompetence: .entrepreneurship, statements: 4),
-        Area(code: "digital", keyCompetence: .digital, statements: 3),
-        Area(code: "intercultural_civic", keyCompetence: .citizenship, statements: 4),
-        Area(code: "care", keyCompetence: .personalSocialLearning, statements: 3),
-        Area(code: "projects", keyCompetence: .entrepreneurship, statements: 4),
+        Area(code: "communication", keyCompetence: .literacy, statements: 4, offerAreas: [.seniors, .education, .refugeesAndMigrants]),
+        Area(code: "teamwork", keyCompetence: .personalSocialLearning, statements: 4, offerAreas: [.emergency, .sport, .environment]),
+        Area(code: "organisation", keyCompetence: .personalSocialLearning, statements: 4, offerAreas: [.culture, .sport, .socialWelfare]),
+        Area(code: "problem_solving", keyCompetence: .mathematicsScience, statements: 3, offerAreas: [.emergency, .socialWelfare, .animals]),
+        Area(code: "leadership", keyCompetence: .entrepreneurship, statements: 4, offerAreas: [.childrenAndYouth, .community, .sport]),
+        Area(code: "digital", keyCompetence: .digital, statements: 3, offerAreas: [.education, .culture, .community]),
+        Area(code: "intercultural_civic", keyCompetence: .citizenship, statements: 4, offerAreas: [.refugeesAndMigrants, .community, .disabilities]),
+        Area(code: "care", keyCompetence: .personalSocialLearning, statements: 3, offerAreas: [.seniors, .health, .disabilities, .animals]),
+        Area(code: "projects", keyCompetence: .entrepreneurship, statements: 4, offerAreas: [.community, .culture, .environment]),
     ])
 
     /// Every model, newest last; a new one is one more entry.
@@ -66,6 +83,18 @@ public struct CompetenceModel: Sendable, Equatable {
     public static func version(_ version: String, from models: [CompetenceModel] = all) -> CompetenceModel? {
         models.first { $0.version == version }
     }
+
+    public func area(_ code: String) -> Area? { areas.first { $0.code == code } }
+
+    /// The areas of a stored comma-separated list ("care,teamwork") that this model has, in the model's
+    /// order; anything else is left out.
+    public func areaCodes(_ text: String?) -> [String] {
+        let chosen = Set((text ?? "").split(separator: ",").map(String.init))
+        return areas.map(\.code).filter(chosen.contains)
+    }
+
+    /// The list as stored.
+    public static func stored(_ codes: [String]) -> String? { codes.isEmpty ? nil : codes.joined(separator: ",") }
 }
 
 /// A finished or paused self-assessment scored by area.
@@ -89,9 +118,18 @@ public struct CompetenceScores: Sendable, Equatable {
         model.statementCodes.allSatisfy { answers[$0].map(CompetenceModel.scale.contains) ?? false }
     }
 
-    /// The areas with the lowest scores (for suggestions), at most `count`, lowest first.
+    public func score(_ code: String) -> Double? { byArea.first { $0.code == code }?.score ?? nil }
+
+    /// The described level a score falls in (1…5), for its interpretation: the nearest level, halves up.
+    public static func band(_ score: Double) -> Int {
+        max(CompetenceModel.scale.lowerBound, min(CompetenceModel.scale.upperBound, Int((score + 0.5).rounded(.down))))
+    }
+
+    /// The areas with the lowest scores (for suggestions), at most `count`, lowest first; equal scores in
+    /// the model's order.
     public func weakest(_ count: Int) -> [String] {
-        byArea.compactMap { entry in entry.score.map { (entry.code, $0) } }.sorted { $0.1 < $1.1 }.prefix(count).map(\.0)
+        byArea.enumerated().compactMap { index, entry in entry.score.map { (code: entry.code, score: $0, index: index) } }
+            .sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(count).map(\.code)
     }
 }
 

@@ -51,6 +51,8 @@ extension Request {
         "event_opened", "event_closed", "attendance_saved", "event_certificates_issued", "event_certificates_none", "feed_renewed",
         "counselling_booked", "counselling_cancelled", "counselling_published", "event_applied", "volunteer_registered",
         "applicant_selected", "applicant_declined", "registrants_messaged", "event_cancelled_by_organiser",
+        "competence_model_changed", "competence_paused", "competence_incomplete", "competence_completed", "competence_training_tagged",
+        "competence_link_revoked",
     ]
 
     /// Wraps a page's content with what the layout needs: language, navigation and language switcher.
@@ -62,6 +64,7 @@ extension Request {
             navigation.append((.myApplications, "nav.my_applications"))
             navigation.append((.myHours, "nav.my_hours"))
             navigation.append((.myEvents, "nav.my_events"))
+            navigation.append((.competences, "nav.competences"))
             navigation.append((.notifications, "nav.notifications"))
             navigation.append((.account, "nav.account"))
             if try await PartnerOperator.isOperator(user, on: db) { navigation.append((.partnerQueue, "nav.partner")) }

@@ -82,6 +82,7 @@ enum AuditAction: String {
     case partnershipPublished = "partnership.published"
     case partnershipAnswered = "partnership.answered"
     case partnershipClosed = "partnership.closed"
+    case competenceShared = "competence.shared"
 }
 
 extension Request {
