@@ -73,6 +73,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(CardsCommand(), as: "cards")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 
     try routes(app)
 }

@@ -2,7 +2,8 @@ import App
 import Logging
 import Vapor
 
-/// The `korpus` command: `serve`, `migrate`, `seed --demo`, `routes`. Everything else lives in `App`.
+/// The `korpus` command: `serve`, `migrate`, `seed --demo`, `backup`, `restore`, `cards`, `routes`. Everything
+/// else lives in `App`.
 @main
 enum Entrypoint {
     static func main() async throws {
@@ -18,6 +19,7 @@ enum Entrypoint {
             }
             exit(1)
         }
+        if let code = RestoreCommand.run(CommandLine.arguments, settings: settings) { exit(code) }
         try bootstrapLogging(&env, format: settings.logFormat)
 
         let app = try await Application.make(env)

@@ -201,4 +201,39 @@ struct HoursTests {
             #expect(["member", "entry_window"].contains(status.state))
         }
     }
+
+    @Test func aVolunteerLogsAndListsHoursOverTheAPIByTheTimeSheetsRules() async throws {
+        try await withKorpus { app in
+            let (coordinator, organisationID) = try await OffersTests().verifiedOrganisation(app)
+            let volunteer = TestBrowser(app)
+            try await volunteer.registerAndVerify(name: "Ala Nowak", email: "ala@example.org")
+            let other = TestBrowser(app)
+            try await other.registerAndVerify(name: "Ola Inna", email: "ola@example.org")
+            let engaged = try await engagement(app, coordinator: coordinator, organisation: organisationID, volunteer: volunteer)
+            let api = APIClient(app: app, token: try await volunteer.accessToken())
+            func entry(_ day: String, _ hours: Double, engagement: UUID? = nil) -> String {
+                #"{"engagementID": "\#(engagement ?? engaged.id!)", "workedOn": "\#(day)", "hours": \#(hours), "description": "Dyżur w świetlicy", "competences": ["care", "cooking"]}"#
+            }
+            let logged = try await api.send(.POST, "/api/v1/hours", json: entry(Self.day(2), 2.5))
+            #expect(logged.status == .created && logged.body.string.contains("\"status\":\"pending\""))
+            #expect(try await HourEntry.query(on: app.db).first()?.competences == "care")
+            // Bad input: refused with the time sheet's messages, nothing written.
+            let future = try await api.send(.POST, "/api/v1/hours", json: entry(Self.day(-2), 2))
+            #expect(future.status == .unprocessableEntity && future.body.string.contains("\"worked_on\""))
+            #expect(try await api.send(.POST, "/api/v1/hours", json: entry(Self.day(2), 22)).status == .unprocessableEntity, "over 24 hours that day")
+            #expect(try await api.send(.POST, "/api/v1/hours", json: entry(Self.day(3), 0.1)).status == .unprocessableEntity)
+            #expect(try await api.send(.POST, "/api/v1/hours", json: entry(Self.day(3), 1, engagement: UUID())).status == .notFound)
+            #expect(try await api.send(.POST, "/api/v1/hours", json: "{\"hours\": \"dużo\"}").status == .badRequest)
+            #expect(try await api.send(.POST, "/api/v1/hours", json: "hours=2", contentType: .urlEncodedForm).status == .unsupportedMediaType)
+            let otherAPI = APIClient(app: app, token: try await other.accessToken())
+            #expect(try await otherAPI.send(.POST, "/api/v1/hours", json: entry(Self.day(3), 1)).status == .notFound, "another's engagement")
+            #expect(try await HourEntry.query(on: app.db).count() == 1)
+            // Listed as their own only.
+            struct Entries: Decodable { struct Entry: Decodable { let hours: Double; let status: String }; let items: [Entry] }
+            let mine = try api.decode(Entries.self, try await api.send(.GET, "/api/v1/hours?status=pending"))
+            #expect(mine.items.count == 1 && mine.items[0].hours == 2.5)
+            #expect(try otherAPI.decode(Entries.self, try await otherAPI.send(.GET, "/api/v1/hours")).items.isEmpty)
+            #expect(try await api.send(.GET, "/api/v1/hours?status=lost").status == .badRequest)
+        }
+    }
 }

@@ -66,6 +66,17 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: ByteBuffer(data: body))
     }
 
+    /// Posts a body as it is, with the browser's cookies (and its CSRF token first in the body when `csrf`).
+    @discardableResult
+    func postRaw(_ path: String, _ body: [UInt8], contentType: HTTPMediaType, csrf includeToken: Bool = true) async throws -> TestingHTTPResponse {
+        if csrf.isEmpty { try await get("/") }
+        var bytes = includeToken ? Array("\(CSRFMiddleware.fieldName)=\(csrf)&".utf8) : []
+        bytes += body
+        var headers = HTTPHeaders()
+        headers.contentType = contentType
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(bytes: bytes))
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
         var headers = extra
         headers.replaceOrAdd(name: .acceptLanguage, value: languageHeader)

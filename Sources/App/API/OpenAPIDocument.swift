@@ -143,6 +143,30 @@ enum OpenAPIDocument {
                 "security": [["bearerAuth": []]],
                 "responses": ["200": ok(["$ref": "#/components/schemas/Membership"]), "401": problem("No valid token")],
             ]],
+            "/api/v1/hours": [
+                "get": [
+                    "summary": "Your hour entries, newest first", "operationId": "listMyHours",
+                    "security": [["bearerAuth": []]],
+                    "parameters": [query("status", "Only entries in this state", ["type": "string", "enum": HourEntry.Status.allCases.map(\.rawValue)]),
+                                   query("limit", "At most this many (1–1000, 100 by default)", ["type": "integer"])],
+                    "responses": ["200": ok(["$ref": "#/components/schemas/HourEntryList"]), "400": problem("Bad parameters"),
+                                  "401": problem("No valid token")],
+                ],
+                "post": [
+                    "summary": "Log hours for one of your engagements (a day within it, not in the future, at most 24 hours a day in all); they wait for a coordinator's confirmation",
+                    "operationId": "logHours", "security": [["bearerAuth": []]],
+                    "requestBody": body(["type": "object", "required": ["engagementID", "workedOn", "hours", "description"], "properties": [
+                        "engagementID": ["type": "string", "format": "uuid"],
+                        "workedOn": ["type": "string", "format": "date"],
+                        "hours": ["type": "number", "description": "In quarter hours: 0.25 to 24"],
+                        "description": ["type": "string", "minLength": 3, "maxLength": 1000],
+                        "competences": ["type": "array", "items": ["type": "string"], "description": "Codes of the competence areas practised"],
+                    ]]),
+                    "responses": ["201": ok(["$ref": "#/components/schemas/HourEntry"], "Logged, waiting for confirmation"),
+                                  "400": problem("Not a valid body"), "401": problem("No valid token"), "404": problem("No such engagement of yours"),
+                                  "415": problem("Not JSON"), "422": problem("Fields refused; errors holds a message per field")],
+                ],
+            ],
             "/api/v1/organisations/{organisationID}/hours": ["get": [
                 "summary": "Hour entries of volunteers of an organisation you coordinate, newest first", "operationId": "listHours",
                 "security": [["bearerAuth": []]],
@@ -200,11 +224,14 @@ enum OpenAPIDocument {
                         "month": ["type": "string"], "hours": ["type": "number"], "requiredHours": ["type": "number"], "met": ["type": "boolean"],
                     ]]],
                 ]],
-                "HourEntryList": ["type": "object", "properties": ["items": ["type": "array", "items": ["type": "object", "properties": [
-                    "id": ["type": "string", "format": "uuid"], "volunteerID": ["type": "string", "format": "uuid"], "workedOn": ["type": "string", "format": "date"],
+                "HourEntryList": ["type": "object", "required": ["items"], "properties": [
+                    "items": ["type": "array", "items": ["$ref": "#/components/schemas/HourEntry"]],
+                ]],
+                "HourEntry": ["type": "object", "required": ["id", "engagementID", "volunteerID", "workedOn", "hours", "description", "status"], "properties": [
+                    "id": ["type": "string", "format": "uuid"], "engagementID": ["type": "string", "format": "uuid"], "volunteerID": ["type": "string", "format": "uuid"], "workedOn": ["type": "string", "format": "date"],
                     "hours": ["type": "number"], "description": ["type": "string"],
                     "status": ["type": "string", "enum": HourEntry.Status.allCases.map(\.rawValue)],
-                ]]]]],
+                ]],
                 "OfferInput": ["type": "object", "required": ["title", "description", "area", "schedule", "hours_per_week", "volunteers_needed", "minimum_age"],
                                "description": "The fields of the offer form. Booleans not sent count as false.", "properties": [
                     "title": ["type": "string", "minLength": 5, "maxLength": 150], "description": ["type": "string", "minLength": 30],

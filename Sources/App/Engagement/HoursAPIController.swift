@@ -3,13 +3,16 @@ import KorpusCore
 import Vapor
 
 /// Hours and membership over the JSON API, for holders of an access token: a volunteer's membership
-/// status; an organisation's hour entries and their confirmation, many at once, by its coordinators.
+/// status, entries and logging of hours (by the same rules as the time sheet); an organisation's hour
+/// entries and their confirmation, many at once, by its coordinators.
 struct HoursAPIController: RouteCollection {
     static let maximumBatch = 1000
 
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(AccessTokenAuthenticator(), SignedInGuard())
         signedIn.get(APIPath.membership.components, use: membership)
+        signedIn.get(APIPath.hours.components, use: myEntries)
+        signedIn.post(APIPath.hours.components, use: log)
         signedIn.get(APIPath.organisationHours("").components, use: list)
         signedIn.post(APIPath.confirmHours("").components, use: confirm)
     }
@@ -54,6 +57,7 @@ struct HoursAPIController: RouteCollection {
 
     struct EntryDTO: Content {
         let id: UUID
+        let engagementID: UUID
         let volunteerID: UUID
         let workedOn: String
         let hours: Double
@@ -65,20 +69,63 @@ struct HoursAPIController: RouteCollection {
         let items: [EntryDTO]
     }
 
-    @Sendable
-    func list(req: Request) async throws -> EntryList {
-        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
-        var query = HourEntry.query(on: req.db).filter(\.$organisation.$id == (try organisation.requireID()))
+    static func dto(_ entry: HourEntry) throws -> EntryDTO {
+        EntryDTO(id: try entry.requireID(), engagementID: entry.$engagement.id, volunteerID: entry.$volunteer.id, workedOn: entry.workedOn, hours: QuarterHours.hours(entry.quarterHours),
+                 description: entry.description, status: entry.status)
+    }
+
+    /// The status filter and limit of a list (`?status=&limit=`).
+    static func filtered(_ query: QueryBuilder<HourEntry>, _ req: Request) throws -> QueryBuilder<HourEntry> {
+        var query = query
         if let text = try? req.query.get(String.self, at: "status"), !text.isEmpty {
             guard let status = HourEntry.Status(rawValue: text) else { throw LocalizedAbort(.badRequest, key: "api.error.status") }
             query = query.filter(\.$status == status.rawValue)
         }
-        let limit = min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), Self.maximumBatch)
-        let entries = try await query.sort(\.$workedOn, .descending).limit(limit).all()
-        return EntryList(items: try entries.map {
-            EntryDTO(id: try $0.requireID(), volunteerID: $0.$volunteer.id, workedOn: $0.workedOn, hours: QuarterHours.hours($0.quarterHours),
-                     description: $0.description, status: $0.status)
-        })
+        return query.sort(\.$workedOn, .descending).sort(\.$createdAt, .descending)
+            .limit(min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), Self.maximumBatch))
+    }
+
+    /// The signed-in volunteer's own entries, newest first.
+    @Sendable
+    func myEntries(req: Request) async throws -> EntryList {
+        let query = HourEntry.query(on: req.db).filter(\.$volunteer.$id == (try req.requireUser().requireID()))
+        return EntryList(items: try await Self.filtered(query, req).all().map(Self.dto))
+    }
+
+    struct LogInput: Decodable {
+        let engagementID: UUID
+        let workedOn: String
+        let hours: Double
+        let description: String
+        let competences: [String]?
+    }
+
+    /// Logs hours for one of the volunteer's engagements: the day, the quarter hours, the description and
+    /// the daily limit are checked as on the time sheet; 201 with the entry, waiting for confirmation.
+    @Sendable
+    func log(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try OffersAPIController.body(LogInput.self, req)
+        guard let engagement = try await Engagement.query(on: req.db).filter(\.$id == input.engagementID)
+            .filter(\.$volunteer.$id == (try user.requireID())).first()
+        else { throw LocalizedAbort(.notFound, key: "hours.error.engagement") }
+        var form = FormState(values: ["worked_on": input.workedOn, "hours": String(input.hours), "description": input.description],
+                             labelKeys: HoursController.labels)
+        guard let checked = HoursController.checkedEntry(&form, engagement: engagement, req) else { throw OffersAPIController.refused(form) }
+        let entry = try HourEntry(engagement: engagement, checked)
+        entry.competences = CompetenceModel.stored(CompetenceTags.model(req).areaCodes((input.competences ?? []).joined(separator: ",")))
+        if let already = try await HoursController.record(entry, on: req.db) {
+            form.fail("hours", req.t("hours.error.daily_limit", ["hours": Membership.hoursText(already, req)]))
+            throw OffersAPIController.refused(form)
+        }
+        return try await Self.dto(entry).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> EntryList {
+        let (organisation, _) = try await OrganisationsController.memberOrganisation(req)
+        let query = HourEntry.query(on: req.db).filter(\.$organisation.$id == (try organisation.requireID()))
+        return EntryList(items: try await Self.filtered(query, req).all().map(Self.dto))
     }
 
     struct ConfirmRequest: Decodable {

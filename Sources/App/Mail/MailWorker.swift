@@ -44,7 +44,8 @@ final class MailWorker: LifecycleHandler, @unchecked Sendable {
             }
             .sort(\.$createdAt).limit(20).all()
         var sent = 0
-        for message in due {
+        // Stopping (SIGTERM): the message being sent is finished, nothing more is claimed.
+        for message in due where !Task.isCancelled {
             guard let id = message.id, try await claim(id, status: message.status, worker: workerID, now: now, on: db) else {
                 continue
             }

@@ -374,6 +374,7 @@ public enum APIPath: Sendable {
     case recommendations
     case offerVolunteers(String)
     case membership
+    case hours
     case organisationHours(String)
     case confirmHours(String)
     case openAPI
@@ -394,6 +395,7 @@ public enum APIPath: Sendable {
         case .recommendations: "/api/v1/recommendations"
         case .offerVolunteers(let id): "/api/v1/offers/\(id)/volunteers"
         case .membership: "/api/v1/membership"
+        case .hours: "/api/v1/hours"
         case .organisationHours(let id): "/api/v1/organisations/\(id)/hours"
         case .confirmHours(let id): "/api/v1/organisations/\(id)/hours/confirm"
         case .openAPI: "/api/openapi.json"

@@ -1,0 +1,94 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+/// Records the e-mail addresses whose rows were committed (acknowledged by the database).
+actor Committed {
+    private(set) var emails: Set<String> = []
+    func add(_ email: String) { emails.insert(email) }
+}
+
+@Suite("Backups: a consistent copy under write load, restored whole")
+struct BackupTests {
+    @Test func aBackupTakenWhileWritersWriteRestoresEveryRowCommittedBeforeIt() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("korpus-backup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let app = try await Application.make(.testing)
+        var settings = Settings()
+        settings.runsWorker = false
+        settings.dataDirectory = data.path
+        do {
+            try await configure(app, settings: settings, database: .sqliteFile(path: data.appendingPathComponent("korpus.sqlite").path))
+            try await app.autoMigrate()
+            try FileManager.default.createDirectory(at: data.appendingPathComponent("uploads"), withIntermediateDirectories: true)
+            try Data("logo".utf8).write(to: data.appendingPathComponent("uploads/logo-1.png"))
+
+            // setup: four writers adding people as fast as they can, each row recorded once committed
+            let committed = Committed()
+            let writers = (0..<4).map { writer in
+                Task {
+                    var number = 0
+                    while !Task.isCancelled {
+                        let email = "w\(writer)-\(number)@example.org"
+                        try await User(email: email, displayName: "Piszący \(writer)", passwordHash: "", isAdministrator: false).create(on: app.db)
+                        await committed.add(email)
+                        number += 1
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let before = await committed.emails
+
+            // act: the backup, while they write
+            let backup = root.appendingPathComponent("backup")
+            let manifest = try await Backup.write(app, to: backup)
+            try await Task.sleep(for: .milliseconds(200))
+            for writer in writers { writer.cancel() }
+            for writer in writers { _ = await writer.result }
+            let all = await committed.emails
+            #expect(before.count > 20 && all.count > before.count, "the writers kept writing during the backup")
+            #expect(manifest.rows[User.schema] ?? 0 >= before.count)
+            #expect(manifest.files == 2, "the uploaded logo and the document-signing key")
+            // Bad input: a directory in use, a directory that is not a backup.
+            #expect(throws: Backup.Failure.self) { _ = try Backup.restore(from: root.appendingPathComponent("nothing"), into: data) }
+            await #expect(throws: Backup.Failure.self) { _ = try await Backup.write(app, to: backup) }
+
+            // The restore into a fresh data directory has every row committed before the backup began, and only
+            // rows that were committed.
+            let restored = root.appendingPathComponent("restored")
+            #expect(RestoreCommand.run(["korpus", "restore", backup.path], settings: { var s = settings; s.dataDirectory = restored.path; return s }()) == 0)
+            let connection = try await SQLiteConnection.open(storage: .file(path: restored.appendingPathComponent("korpus.sqlite").path),
+                                                             threadPool: app.threadPool, on: app.eventLoopGroup.any())
+            let emails = Set(try await connection.sql().raw("SELECT email FROM users").all().map { try $0.decode(column: "email", as: String.self) })
+            let check = try await connection.sql().raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+            try await connection.close()
+            #expect(check == "ok")
+            #expect(before.isSubset(of: emails), "\(before.subtracting(emails).count) committed rows missing")
+            #expect(emails.isSubset(of: all))
+            #expect(emails.count == manifest.rows[User.schema])
+            #expect(FileManager.default.fileExists(atPath: restored.appendingPathComponent("uploads/logo-1.png").path))
+            #expect(try Data(contentsOf: restored.appendingPathComponent("document-signing.key")) == Data(contentsOf: data.appendingPathComponent("document-signing.key")))
+
+            // Restoring over an installation keeps what was there aside.
+            let kept = try Backup.restore(from: backup, into: restored)
+            #expect(kept.contains { $0.hasPrefix("korpus.sqlite.before-restore-") } && kept.contains { $0.hasPrefix("uploads.before-restore-") })
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test func postgresInstallationsAreToldToUsePgDump() async throws {
+        var settings = Settings()
+        settings.databaseURL = "postgres://korpus@127.0.0.1:1/korpus"
+        #expect(RestoreCommand.run(["korpus", "restore", "/tmp/x"], settings: settings) == 1)
+        #expect(RestoreCommand.run(["korpus", "restore"], settings: Settings()) == 2)
+        #expect(RestoreCommand.run(["korpus", "serve"], settings: Settings()) == nil)
+    }
+}
