@@ -120,13 +120,16 @@ def integrity():
         db.close()
 
 
-def load(server_holder, seconds, engagement, days, offers, during):
+def load(seconds, engagement, days, offers, during):
+    """Writers write while `during` (a function run in its own thread) does its work, and `seconds` more."""
     stop = threading.Event()
     writers = [threading.Thread(target=hour_writer, args=(stop, engagement, days)) for _ in range(3)]
     writers += [threading.Thread(target=application_writer, args=(stop, offers)) for _ in range(3)]
     for writer in writers:
         writer.start()
-    during(server_holder)
+    action = threading.Thread(target=during)
+    action.start()
+    action.join()
     time.sleep(seconds)
     stop.set()
     for writer in writers:
@@ -151,23 +154,17 @@ def main():
         offers += [o["id"] for o in json.loads(body)["items"]]
     random.shuffle(offers)
 
-    def killer(holder):
-        def run():
-            for _ in range(kills):
-                time.sleep(random.uniform(1.0, 4.0))
-                holder[0].send_signal(signal.SIGKILL)
-                holder[0].wait()
-                holder[0] = start()
-        thread = threading.Thread(target=run)
-        thread.start()
-        holder.append(thread)
+    def killer():
+        for _ in range(kills):
+            time.sleep(random.uniform(1.0, 4.0))
+            holder[0].send_signal(signal.SIGKILL)
+            holder[0].wait()
+            holder[0] = start()
 
-    load(holder, 0, engagement, days, offers, killer)
-    holder[1].join()
-    time.sleep(2)
+    load(2, engagement, days, offers, killer)
     holder[0].send_signal(signal.SIGKILL)
     holder[0].wait()
-    holder[:] = [start()]
+    holder[0] = start()
     count, missing = lost()
     writes = sum(len(ids) for ids in acknowledged.values())
     print(f"CRASH writes_acknowledged={writes} kills={kills} rows_lost={count} integrity={integrity()} "
@@ -179,26 +176,21 @@ def main():
     before_cut = failures["cut"]
     before = writes
 
-    def terminator(holder):
-        def run():
-            time.sleep(2)
-            holder[0].send_signal(signal.SIGTERM)
-            holder[0].wait(timeout=60)
-        thread = threading.Thread(target=run)
-        thread.start()
-        holder.append(thread)
+    def terminator():
+        time.sleep(2)
+        holder[0].send_signal(signal.SIGTERM)
+        holder[0].wait(timeout=60)
 
-    load(holder, 3, engagement, days, offers, terminator)
-    holder[1].join()
+    load(1, engagement, days, offers, terminator)
     code = holder[0].returncode
-    holder[:] = [start()]
+    holder[0] = start()
     count_after, _ = lost()
     writes_after = sum(len(ids) for ids in acknowledged.values())
     cut = failures["cut"] - before_cut
     print(f"SIGTERM exit_code={code} writes_acknowledged={writes_after - before} requests_cut={cut} rows_lost={count_after - count}")
     holder[0].send_signal(signal.SIGTERM)
     holder[0].wait(timeout=60)
-    sys.exit(1 if count or count_after or cut else 0)
+    sys.exit(1 if count or count_after or cut or code != 0 else 0)
 
 
 main()

@@ -29,6 +29,12 @@ enum Entrypoint {
                 try await FirstStart.prepare(app)
             }
             try await app.execute()
+            if isServing(env) {
+                // SIGTERM or SIGINT: the HTTP server stops taking connections and lets the requests in flight
+                // finish (up to 10 s) before the workers stop and the database closes; the application's
+                // shutdown alone closes them in no set order, and a request still running would lose its database.
+                await app.server.shutdown()
+            }
         } catch {
             app.logger.report(error: error)
             try? await app.asyncShutdown()

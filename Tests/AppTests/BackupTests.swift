@@ -41,13 +41,17 @@ struct BackupTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // (waiting for rows rather than for a time: the machine may be busy with other tests)
+            func waitFor(moreThan count: Int) async throws {
+                for _ in 0..<600 where await committed.emails.count <= count { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try await waitFor(moreThan: 20)
             let before = await committed.emails
 
             // act: the backup, while they write
             let backup = root.appendingPathComponent("backup")
             let manifest = try await Backup.write(app, to: backup)
-            try await Task.sleep(for: .milliseconds(200))
+            try await waitFor(moreThan: await committed.emails.count + 5)
             for writer in writers { writer.cancel() }
             for writer in writers { _ = await writer.result }
             let all = await committed.emails

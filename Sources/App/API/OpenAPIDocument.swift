@@ -31,7 +31,30 @@ enum OpenAPIDocument {
 
     static var applicationStatus: [String: Any] { ["type": "string", "enum": OfferApplication.Status.allCases.map(\.rawValue)] }
 
-    nonisolated(unsafe) static let document: [String: Any] = [
+    /// The document with the answers every operation of a kind can give: 400 for parameters or a body that
+    /// cannot be read, 415 for a body that is not JSON, 401 without a valid token where one is needed.
+    nonisolated(unsafe) static let document: [String: Any] = {
+        var document = written
+        guard var paths = document["paths"] as? [String: [String: [String: Any]]] else { return document }
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                var operation = operation
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                if operation["requestBody"] != nil {
+                    responses["400"] = responses["400"] ?? problem("The body is not a JSON object of the fields described")
+                    responses["415"] = responses["415"] ?? problem("Not JSON")
+                }
+                if operation["parameters"] != nil { responses["400"] = responses["400"] ?? problem("Bad parameters") }
+                if operation["security"] != nil { responses["401"] = responses["401"] ?? problem("No valid token") }
+                operation["responses"] = responses
+                paths[path]?[method] = operation
+            }
+        }
+        document["paths"] = paths
+        return document
+    }()
+
+    nonisolated(unsafe) static let written: [String: Any] = [
         "openapi": "3.1.0",
         "info": [
             "title": "Korpus API",
@@ -124,7 +147,8 @@ enum OpenAPIDocument {
                     "requestBody": body(["type": "object", "properties": ["message": ["type": "string", "maxLength": 2000]]]),
                     "responses": ["201": ok(["$ref": "#/components/schemas/Application"], "Created"), "401": problem("No valid token"),
                                   "403": problem("Too young, or a minor without the guardian's consent"), "404": problem("No such public offer"),
-                                  "409": problem("Applied already, or recruitment is closed"), "429": problem("Too many applications")],
+                                  "409": problem("Applied already, or recruitment is closed"), "422": problem("The message is too long"),
+                                  "429": problem("Too many applications")],
                 ],
             ],
             "/api/v1/recommendations": ["get": [
