@@ -12,7 +12,7 @@ actor Committed {
     func add(_ email: String) { emails.insert(email) }
 }
 
-@Suite("Backups: a consistent copy under write load, restored whole")
+@Suite("The embedded database: a consistent backup under write load, restored whole; concurrent writers all commit")
 struct BackupTests {
     @Test func aBackupTakenWhileWritersWriteRestoresEveryRowCommittedBeforeIt() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("korpus-backup-\(UUID().uuidString)")
@@ -94,5 +94,43 @@ struct BackupTests {
         #expect(RestoreCommand.run(["korpus", "restore", "/tmp/x"], settings: settings) == 1)
         #expect(RestoreCommand.run(["korpus", "restore"], settings: Settings()) == 2)
         #expect(RestoreCommand.run(["korpus", "serve"], settings: Settings()) == nil)
+    }
+
+    @Test func concurrentTransactionsThatReadThenWriteAllCommitOnTheDatabaseFile() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("korpus-writes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let app = try await Application.make(.testing)
+        var settings = Settings()
+        settings.runsWorker = false
+        settings.dataDirectory = root.path
+        do {
+            try await configure(app, settings: settings, database: .sqliteFile(path: root.appendingPathComponent("korpus.sqlite").path))
+            try await app.autoMigrate()
+            // act: forty transactions at once, each reading before it writes (as applying or registering does)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for number in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await app.db.writing { db in
+                                _ = try await User.query(on: db).count()
+                                try await Task.sleep(for: .milliseconds(2))
+                                try await User(email: "r\(number)@example.org", displayName: "R", passwordHash: "", isAdministrator: false).create(on: db)
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            // Each one waits for the write lock instead of failing with "database is locked".
+            #expect(outcomes.filter { !$0 }.isEmpty, "\(outcomes.filter { !$0 }.count) of 40 failed")
+            #expect(try await User.query(on: app.db).count() == 40)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
 }

@@ -328,7 +328,7 @@ struct AccountController: RouteCollection {
         }
         let guardianID = try guardian.requireID()
         let childName = form.value("child_name"), childBirth = form.value("child_date_of_birth")
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             let child = User(email: "child-\(UUID().uuidString.lowercased())@korpus.invalid", displayName: childName,
                              passwordHash: "", isAdministrator: false)
             child.dateOfBirth = childBirth

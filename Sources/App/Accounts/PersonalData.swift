@@ -203,7 +203,7 @@ enum PersonalData {
     /// person managed are erased with it.
     static func erase(_ user: User, on db: any Database) async throws {
         let id = try user.requireID()
-        try await db.transaction { db in
+        try await db.writing { db in
             let children = try await User.query(on: db).filter(\.$guardianID == id).all()
             for person in [user] + children {
                 let personID = try person.requireID()

@@ -62,7 +62,7 @@ struct RegistrationController: RouteCollection {
         let marketing = form.isChecked("marketing")
         let name = form.value("name")
         let guardian = guardianEmail
-        let userID: UUID = try await req.db.transaction { db in
+        let userID: UUID = try await req.db.writing { db in
             let user = User(email: email, displayName: name, passwordHash: passwordHash, isAdministrator: false)
             user.dateOfBirth = birth.0
             user.localityID = locality.id

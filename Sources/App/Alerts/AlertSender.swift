@@ -64,7 +64,7 @@ enum AlertSender {
             .filter(\.$offerID ~~ offers.map(\.id)).all().map(\.offerID))
         let fresh = Array(offers.filter { !sentBefore.contains($0.id) }.prefix(offersPerMessage))
         guard !fresh.isEmpty else { return false }
-        try await db.transaction { db in
+        try await db.writing { db in
             for offer in fresh {
                 let delivery = AlertDelivery()
                 delivery.$alert.id = alertID

@@ -266,7 +266,7 @@ struct AgreementsController: RouteCollection {
 
     /// Writes the agreement as the next version of the engagement's, the current one marked superseded.
     static func saveVersion(_ agreement: Agreement, _ engagementID: UUID, _ req: Request) async throws {
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             let previous = try await Self.currentVersion(of: engagementID, on: db)
             agreement.version = (previous?.version ?? 0) + 1
             let text = AgreementDocument(agreement.terms, catalogue: req.application.catalogues[.pl]).text
@@ -315,7 +315,7 @@ struct AgreementsController: RouteCollection {
         }
         guard agreement.requiredParties.contains(party) else { throw LocalizedAbort(.forbidden, key: "agreement.error.not_party") }
         let agreementID = try agreement.requireID()
-        let concluded = try await req.db.transaction { db -> Bool in
+        let concluded = try await req.db.writing { db -> Bool in
             // Acceptances of one agreement are written one at a time: a no-op update locks its row on
             // PostgreSQL (SQLite writes one transaction at a time), so the last two parties accepting at the
             // same moment still conclude it, and a version replaced meanwhile is seen.

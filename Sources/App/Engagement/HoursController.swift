@@ -209,7 +209,7 @@ struct HoursController: RouteCollection {
     /// entries are written one at a time — a no-op update of their row first locks it on PostgreSQL and takes
     /// SQLite's write lock — so two entries sent at the same instant cannot both pass the check.
     static func record(_ entry: HourEntry, replacing: UUID? = nil, on db: any Database) async throws -> Int? {
-        try await db.transaction { db in
+        try await db.writing { db in
             if let sql = db as? any SQLDatabase {
                 try await sql.raw("UPDATE users SET status = status WHERE id = \(bind: entry.$volunteer.id)").run()
             }
@@ -411,7 +411,7 @@ struct HoursController: RouteCollection {
     /// Confirms entries of an organisation, all or nothing: an entry of another organisation refuses the
     /// batch as "not found", one no longer waiting as a conflict. A confirmed correction replaces its original.
     static func confirm(_ ids: [UUID], organisation organisationID: UUID, by userID: UUID, on db: any Database) async throws {
-        try await db.transaction { db in
+        try await db.writing { db in
             let entries = try await HourEntry.query(on: db).filter(\.$id ~~ ids).all()
             guard entries.count == Set(ids).count, entries.allSatisfy({ $0.$organisation.id == organisationID }) else {
                 throw LocalizedAbort(.notFound, key: "hours.error.not_found")

@@ -295,7 +295,7 @@ extension EventsController {
             throw LocalizedAbort(.notFound, key: "event.error.not_registered_person")
         }
         let accept = FormState(values: try req.formFields()).value("decision") == "accept"
-        let registration = try await req.db.transaction { db -> EventRegistration in
+        let registration = try await req.db.writing { db -> EventRegistration in
             try await Self.lock(eventID, on: db)
             guard let registration = try await EventRegistration.query(on: db).filter(\.$id == id).filter(\.$event.$id == eventID).with(\.$user).first(),
                 registration.status == EventRegistration.Status.applied.rawValue
@@ -365,7 +365,7 @@ extension EventsController {
             .filter { $0.status == EventRegistration.Status.registered.rawValue }.compactMap { registration in registration.id.map { ($0.uuidString, registration) } })
         let ticked = form.values.keys.filter { $0.hasPrefix("present_") }.map { String($0.dropFirst("present_".count)) }
         guard ticked.allSatisfy({ registered[$0] != nil }) else { throw LocalizedAbort(.unprocessableEntity, key: "event.error.not_registered_person") }
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             try await SessionAttendance.query(on: db).filter(\.$session.$id == sessionID).delete()
             for id in ticked {
                 let row = SessionAttendance()

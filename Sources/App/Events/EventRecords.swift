@@ -59,7 +59,7 @@ final class Event: Model, @unchecked Sendable {
 
     /// Saves the event with its sessions (start and end of each, in order), in one transaction.
     func create(sessions times: [(Date, Date)], on db: any Database) async throws {
-        try await db.transaction { db in
+        try await db.writing { db in
             try await self.create(on: db)
             for (index, time) in times.enumerated() {
                 let session = EventSession()

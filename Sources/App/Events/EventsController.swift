@@ -393,7 +393,7 @@ struct EventsController: RouteCollection {
     static func enrol(_ person: User, in event: Event, by registrar: User, answers: String, _ req: Request) async throws -> EventRegistration.Status {
         let eventID = try event.requireID(), personID = try person.requireID(), registrarID = try registrar.requireID()
         let facts = try await Self.registrant(person, event: event, on: req.db)
-        return try await req.db.transaction { db -> EventRegistration.Status in
+        return try await req.db.writing { db -> EventRegistration.Status in
             try await Self.lock(eventID, on: db)
             guard let current = try await Event.find(eventID, on: db) else { throw LocalizedAbort(.notFound, key: "event.error.not_found") }
             let taken = try await Self.taken([eventID], on: db)[eventID] ?? 0
@@ -479,7 +479,7 @@ struct EventsController: RouteCollection {
         let user = try req.requireUser()
         let event = try await Self.event(req)
         let eventID = try event.requireID(), userID = try user.requireID()
-        let promoted = try await req.db.transaction { db -> EventRegistration? in
+        let promoted = try await req.db.writing { db -> EventRegistration? in
             try await Self.lock(eventID, on: db)
             guard let registration = try await EventRegistration.query(on: db).filter(\.$event.$id == eventID).filter(\.$user.$id == userID)
                 .filter(\.$status ~~ [EventRegistration.Status.registered, .waiting, .applied].map(\.rawValue)).first()

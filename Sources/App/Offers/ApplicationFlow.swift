@@ -21,7 +21,7 @@ enum ApplicationFlow {
         }
         try await Throttle.applications.recordFailure(for: key, on: req.db)
         let volunteerID = try user.requireID()
-        let application = try await req.db.transaction { db in
+        let application = try await req.db.writing { db in
             try await OfferApplication.place(volunteer: volunteerID, in: offer, message: message, status: .pending, on: db)
         }
         try await OffersController.notifyCoordinators(of: offer, template: "application_new", volunteer: user.displayName, req)
@@ -61,7 +61,7 @@ enum ApplicationFlow {
         }
         let offer = application.offer
         let freesPlace = application.status == OfferApplication.Status.accepted.rawValue
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             if decision == .accepted {
                 let accepted = try await OfferApplication.acceptedCount(offer: try offer.requireID(), on: db)
                 guard accepted < offer.volunteersNeeded else { throw LocalizedAbort(.conflict, key: "application.error.full") }

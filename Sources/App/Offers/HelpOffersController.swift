@@ -91,7 +91,7 @@ struct HelpOffersController: RouteCollection {
         let catalogue = req.application.catalogues[.pl]
         helpOffer.searchText = SearchTerms.document([description, helpOffer.skills, locality?.name ?? ""] + areas.map { catalogue.text($0.catalogueKey) }
             + PlaceWords.words(voivodeship: helpOffer.voivodeshipCode, latitude: helpOffer.latitude, longitude: helpOffer.longitude, remote: remote))
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             try await helpOffer.save(on: db)
             try await TextIndex.helpOffers.update(id: try helpOffer.requireID(), text: helpOffer.searchText, on: db)
         }
@@ -226,7 +226,7 @@ struct HelpOffersController: RouteCollection {
             if let block = try await OffersController.applicationBlock(user, invitation.offer, req) { throw block }
             let offer = invitation.offer
             let volunteerID = try user.requireID()
-            let application = try await req.db.transaction { db in
+            let application = try await req.db.writing { db in
                 let application = try await OfferApplication.place(volunteer: volunteerID, in: offer, message: "", status: .accepted, on: db)
                 invitation.status = OfferInvitation.Status.accepted.rawValue
                 try await invitation.save(on: db)

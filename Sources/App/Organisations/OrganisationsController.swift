@@ -143,7 +143,7 @@ struct OrganisationsController: RouteCollection {
         }
         let userID = try user.requireID()
         let address = req.clientAddress
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             try await organisation.create(on: db)
             let id = try organisation.requireID()
             try await OrganisationMembership(organisationID: id, userID: userID, role: .representative).create(on: db)
@@ -313,7 +313,7 @@ struct OrganisationsController: RouteCollection {
         guard user.email == invitation.email else { throw LocalizedAbort(.forbidden, key: "invitation.error.other_email") }
         let organisationID = invitation.$organisation.id
         let userID = try user.requireID()
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             invitation.acceptedAt = Date()
             try await invitation.save(on: db)
             if try await OrganisationMembership.role(of: userID, in: organisationID, on: db) == nil {

@@ -81,7 +81,7 @@ struct AdminController: RouteCollection {
         }
         let partner = Partner(kind: kind, name: form.value("name"), voivodeship: voivodeship)
         let chosenLocalities = Set(localityIDs)
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             try await partner.create(on: db)
             for id in chosenLocalities {
                 let locality = PartnerLocality()

@@ -161,7 +161,7 @@ struct PartnerController: RouteCollection {
         }
         organisation.verifiedBy = try req.requireUser().requireID()
         organisation.verifiedAt = Date()
-        try await req.db.transaction { db in
+        try await req.db.writing { db in
             try await organisation.save(on: db)
             try await OfferIndex.refresh(organisation: id, on: db)
         }

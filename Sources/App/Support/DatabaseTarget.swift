@@ -44,15 +44,35 @@ public enum DatabaseTarget: Sendable {
     /// of the reference data set, so searches do not read the file again and again.
     static let sqliteCacheKibibytes = 32_768
 
+    /// How long a connection waits for another one's write to end before SQLite answers "database is
+    /// locked" (one writer at a time; without it, two requests writing at once fail).
+    static let sqliteBusyMilliseconds = 5_000
+
     /// Settings that belong to the database file itself: write-ahead logging, so readers never wait for a
-    /// writer and a killed process loses nothing committed. Then the page cache of each connection: the
-    /// pool keeps one connection per event loop open for the life of the process.
+    /// writer and a killed process loses nothing committed. Then each connection's page cache and its wait for
+    /// the write lock: the pool keeps one connection per event loop open for the life of the process.
     func prepare(_ app: Application) async throws {
         guard case .sqliteFile = self, let sql = app.db as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         for eventLoop in app.eventLoopGroup.makeIterator() {
             guard let connection = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
             try await connection.raw("PRAGMA cache_size = -\(unsafeRaw: String(Self.sqliteCacheKibibytes))").run()
+            try await connection.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyMilliseconds))").run()
+        }
+    }
+}
+
+extension Database {
+    /// A transaction that writes. On SQLite it takes the write lock with its first statement (a write that
+    /// changes nothing), waiting for it if another connection holds it: a transaction that read first and
+    /// only then wrote would fail instead (SQLITE_BUSY_SNAPSHOT) whenever another write was committed in
+    /// between. On PostgreSQL it is the database's own transaction.
+    func writing<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await transaction { db in
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                try await sql.raw("UPDATE users SET status = status WHERE 0 = 1").run()
+            }
+            return try await closure(db)
         }
     }
 }
