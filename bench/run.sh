@@ -17,26 +17,10 @@ database="${1:-sqlite}"
 size_flag="${2:-}"
 port=8099
 duration="${BENCH_DURATION:-20s}"
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product korpus >/dev/null
-binary=.build/release/korpus
-data_dir=$(mktemp -d)
-export KORPUS_DATA_DIR="$data_dir" KORPUS_WORKER=false KORPUS_DEMO_ON_FIRST_START=false LOG_LEVEL=warning
-if [ "$database" = postgres ]; then
-  export DATABASE_URL="$(.ci/start-postgres.sh 54339)"
-  trap '.ci/stop-postgres.sh' EXIT
-fi
-"$binary" migrate --yes >/dev/null
-start=$(date +%s.%N)
-"$binary" seed --reference $size_flag | tee "$data_dir/seed.log"
-seed_seconds=$(echo "$(date +%s.%N) - $start" | bc)
-bench_line=$(grep '^bench:' "$data_dir/seed.log")
-volunteer_token=$(sed -E 's/.*volunteer-token=([^ ]+).*/\1/' <<<"$bench_line")
-coordinator_token=$(sed -E 's/.*coordinator-token=([^ ]+).*/\1/' <<<"$bench_line")
-bench_offer=$(sed -E 's/.* offer=([^ ]+).*/\1/' <<<"$bench_line")
-member_token=$(sed -E 's/.*member-token=([^ ]+).*/\1/' <<<"$bench_line")
-hours_token=$(sed -E 's/.*hours-token=([^ ]+).*/\1/' <<<"$bench_line")
-hours_organisation=$(sed -E 's/.*hours-organisation=([^ ]+).*/\1/' <<<"$bench_line")
+source bench/setup.sh
+bench_prepare "$database" 54339
+bench_seed $size_flag
+cat "$data_dir/seed.log"
 "$binary" serve --hostname 127.0.0.1 --port "$port" >"$data_dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; [ "$database" = postgres ] && .ci/stop-postgres.sh; true' EXIT

@@ -258,14 +258,18 @@ struct CompetencesTests {
                 }
             }
 
-            // Sharing: a link shown once, readable without signing in, withdrawn; forged links find nothing.
-            let shared = try await volunteer.post(resultPath + "/udostepnij", [:])
+            // Sharing (a second result, which the owner sees compared with the first): a link shown once, readable
+            // without signing in, that result alone; withdrawn; forged links find nothing.
+            let again = try await Self.answerAll(volunteer, try await Self.start(volunteer), level: 3)
+            #expect(try await volunteer.get(again).text.contains("Porównanie z wynikiem"))
+            let shared = try await volunteer.post(again + "/udostepnij", [:])
             #expect(shared.status == .ok && shared.text.contains("Skopiuj go teraz"))
             let link = try #require(shared.text.components(separatedBy: "/kompetencje/udostepnione/").dropFirst().first?.prefix(43)).description
             let anonymous = TestBrowser(app)
             let view = try await anonymous.get("/kompetencje/udostepnione/\(link)")
             #expect(view.status == .ok && view.text.contains("Samoocena kompetencji: Ala Zażółć") && view.text.contains("id=\"result-table\""))
             #expect(!view.text.contains("Jak rozwijać słabsze obszary") && view.headers.first(name: "X-Robots-Tag") == "noindex")
+            #expect(!view.text.contains("Porównanie z wynikiem"), "only the shared result")
             #expect(try await anonymous.get("/kompetencje/udostepnione/\(String(link.dropLast()))x").status == .notFound)
             #expect(try await anonymous.get("/kompetencje/udostepnione/%3Cscript%3E").status == .notFound)
             let share = try #require(try await CompetenceShare.query(on: app.db).first())

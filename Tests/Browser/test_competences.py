@@ -106,6 +106,7 @@ def test_a_volunteer_assesses_herself_twice_and_shares_the_result(driver):
         wait_text(reader, By.TAG_NAME, "h1", lambda t: t == "Samoocena kompetencji: Anna Kowalska")
         assert reader.find_elements(By.ID, "radar-current") and "Troska o innych" in reader.find_element(By.ID, "result-table").text
         assert "Jak rozwijać słabsze obszary" not in reader.find_element(By.TAG_NAME, "main").text
+        assert not reader.find_elements(By.ID, "radar-previous"), "only the shared result is shown"
         assert_accessible(reader)
         driver.get(url("/kompetencje"))
         driver.find_element(By.XPATH, "//ul[@id='shares']//button").click()

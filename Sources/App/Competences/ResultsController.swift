@@ -252,18 +252,19 @@ struct ResultsController: RouteCollection {
         let result: Result
     }
 
-    /// The result as someone given the link sees it: without suggestions, nothing to change.
+    /// The result as someone given the link sees it: this result alone (no earlier one to compare with, which
+    /// was not shared), without suggestions, nothing to change.
     @Sendable
     func shared(req: Request) async throws -> Response {
         guard let token = req.parameters.get("token"), SecureToken.isWellFormed(token),
             let link = try await CompetenceShare.query(on: req.db).filter(\.$tokenHash == SecureToken.hash(token)).with(\.$assessment).with(\.$volunteer).first()
         else { throw LocalizedAbort(.notFound, key: "competence.error.link_not_found") }
         guard link.revokedAt == nil else { throw LocalizedAbort(.gone, key: "competence.error.link_revoked") }
-        let (current, previous) = try await Self.withPrevious(link.assessment, req)
+        let current = try await Self.scored([link.assessment], req.application, on: req.db)[0]
         let evidence = try await CompetenceEvidence.load(for: link.$volunteer.id, on: req.db)
         let response = try await req.render("competences/shared", title: req.t("competence.shared_title", ["name": link.volunteer.displayName]), SharedPage(
             heading: req.t("competence.shared_heading", ["name": link.volunteer.displayName]),
-            result: Self.build(current, previous: previous, evidence: evidence, person: link.volunteer.displayName, catalogue: req.catalogue,
+            result: Self.build(current, previous: nil, evidence: evidence, person: link.volunteer.displayName, catalogue: req.catalogue,
                                language: req.language)), status: .ok)
         response.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
