@@ -12,7 +12,7 @@ struct CompetenceEvidence {
 
     static func load(for volunteerID: UUID, on db: any Database) async throws -> CompetenceEvidence {
         var evidence = CompetenceEvidence()
-        let codes = { (text: String?) in (text ?? "").split(separator: ",").map(String.init) }
+        let codes = CompetenceTags.codes
         let entries = try await HourEntry.query(on: db).filter(\.$volunteer.$id == volunteerID)
             .filter(\.$status == HourEntry.Status.confirmed.rawValue).filter(\.$competences != nil).all()
         for entry in entries {

@@ -12,6 +12,9 @@ enum CompetenceTags {
 
     static func model(_ req: Request) -> CompetenceModel { CompetenceModel.current(from: req.application.competenceModels) }
 
+    /// The codes of a stored list as they are ("care,teamwork"), of whichever model version wrote them.
+    static func codes(_ stored: String?) -> [String] { (stored ?? "").split(separator: ",").map(String.init) }
+
     /// The codes ticked on a form, in the model's order, as stored (nil when none).
     static func chosen(_ form: FormState, _ req: Request) -> String? {
         CompetenceModel.stored(model(req).areas.map(\.code).filter { form.isChecked("competence_\($0)") })

@@ -109,7 +109,7 @@ struct CertificatesController: RouteCollection {
         // The competences the volunteer's confirmed hours were tagged with, ticked to start with.
         let tagged = try await HourEntry.query(on: req.db).filter(\.$engagement.$id == engagement.requireID())
             .filter(\.$status == HourEntry.Status.confirmed.rawValue).filter(\.$competences != nil).all()
-        for code in Set(tagged.flatMap { ($0.competences ?? "").split(separator: ",").map(String.init) }) { values["competence_\(code)"] = "on" }
+        for code in Set(tagged.flatMap { CompetenceTags.codes($0.competences) }) { values["competence_\(code)"] = "on" }
         return try await renderIssue(req, certificate, form: FormState(values: values, labelKeys: Self.labels), status: .ok)
     }
 

@@ -83,11 +83,11 @@ enum DistanceSQL {
     }
 
     /// The values bound one by one and separated by commas, for an `IN (…)` list.
-    static func list<Value: Encodable & Sendable>(_ ids: [Value]) -> SQLQueryString {
+    static func list<Value: Encodable & Sendable>(_ values: [Value]) -> SQLQueryString {
         var list = SQLQueryString("")
-        for (index, id) in ids.enumerated() {
+        for (index, value) in values.enumerated() {
             if index > 0 { list += ", " }
-            list += "\(bind: id)"
+            list += "\(bind: value)"
         }
         return list
     }
