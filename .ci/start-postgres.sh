@@ -21,6 +21,6 @@ mkdir -p "$root"
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$root"
 run_as_postgres "$bin/initdb" -D "$root/data" -U korpus --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 run_as_postgres "$bin/pg_ctl" -D "$root/data" -l "$root/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$root -c max_connections=200 -c fsync=on" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$root -c max_connections=500 -c fsync=on" start >/dev/null
 run_as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U korpus korpus_test
 echo "postgres://korpus@127.0.0.1:$port/korpus_test?sslmode=disable"
