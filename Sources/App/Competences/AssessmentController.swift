@@ -107,8 +107,9 @@ struct AssessmentController: RouteCollection {
         var inProgress: String?
         if let open, let openID = open.id {
             let answered = try await Self.answers(of: [openID], on: req.db)[openID] ?? [:]
-            let count = Self.model(of: open, req.application).statementCodes.filter { answered[$0] != nil }.count
-            inProgress = req.t("competence.in_progress", ["answered": String(count), "total": String(Self.model(of: open, req.application).statementCodes.count)])
+            let statements = Self.model(of: open, req.application).statementCodes
+            inProgress = req.t("competence.in_progress", ["answered": String(statements.filter { answered[$0] != nil }.count),
+                                                          "total": String(statements.count)])
         }
         let dates = DateFormat(catalogue: req.catalogue)
         let completed = assessments.filter(\.isCompleted).sorted { ($0.completedAt ?? $0.startedAt) > ($1.completedAt ?? $1.startedAt) }
