@@ -17,6 +17,10 @@ public func configure(_ app: Application, settings: Settings, database: Database
     try await target.prepare(app)
     app.databases.middleware.use(OfferIndex.Middleware())
     app.databases.middleware.use(Engagement.Middleware())
+    app.databases.middleware.use(ChangeLogWriteNote<HelpOffer>())
+    app.databases.middleware.use(ChangeLogWriteNote<User>())
+    app.databases.middleware.use(ChangeLogWriteNote<ConsentRecord>())
+    app.memoryIndexes = settings.searchInMemory ? MemoryIndexes(offers: MemoryIndex(), volunteers: MemoryIndex()) : .off
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())
     app.migrations.add(UpdateUserAddAccountFields())
@@ -42,6 +46,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.migrations.add(CreateEvents())
     app.migrations.add(CreateCounselling())
     app.migrations.add(CreateCompetences())
+    app.migrations.add(CreateChangeLog())
 
     // Passwords: bcrypt; tests use the lowest cost so that hashing does not dominate their time.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)

@@ -1,6 +1,7 @@
 import Fluent
 import KorpusCore
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -461,7 +462,7 @@ struct ReferenceDataTests {
             #expect(try await Organisation.query(on: app.db).count() == 400)
             var filter = OfferFilter()
             filter.text = "seniorow"
-            let result = try await OfferSearch.search(filter, on: app.db)
+            let result = try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: app.db)
             #expect(result.total > 0)
             #expect(result.offers.allSatisfy { $0.status == "published" })
             let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25")
@@ -507,9 +508,25 @@ struct ReferenceDataTests {
                     filter.near = (warsaw.latitude, warsaw.longitude, "Warszawa")
                     filter.distanceKilometres = kilometres
                 }
-                let found = try await OfferSearch.search(filter, on: app.db).total
+                let found = try await OfferSearch.search(filter, memory: nil, on: app.db).total
                 #expect(found == expected(text, voivodeship: voivodeship, kilometres: kilometres), "\(text) \(voivodeship ?? "-") \(kilometres ?? 0)")
                 #expect(found > 0 || text == "zwierzeta", "a search that finds nothing proves little: \(text)")
+                // The index in memory finds the same offers; in the same order where the order is not a ranking.
+                #expect(try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: app.db).total == found)
+                let sql = try #require(app.db as? any SQLDatabase)
+                for sort in [OfferFilter.Sort.relevance, .newest, .deadline] + (kilometres == nil ? [] : [.nearest]) {
+                    filter.sort = sort
+                    let fromDatabase = try await OfferSearch.databaseSearch(filter, offset: 0, limit: 5_000, on: sql).ids
+                    var query = OfferFinder.Query()
+                    query.terms = SearchTerms.terms(text)
+                    query.voivodeshipCode = voivodeship
+                    query.near = filter.near.map { ($0.latitude, $0.longitude, filter.distanceKilometres) }
+                    query.sort = sort == .relevance ? .relevance : sort == .newest ? .newest : sort == .deadline ? .deadline : .nearest
+                    query.limit = 5_000
+                    let fromMemory = try await #require(app.memoryIndexes.offers).current(on: app.db).find(query).ids
+                    #expect(Set(fromMemory) == Set(fromDatabase), "\(text) \(sort)")
+                    if sort == .newest || sort == .deadline { #expect(fromMemory == fromDatabase, "\(text) \(sort)") }
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ signs in through one and goes on through the other — pages, forms and their CS
 instance wrote the other shows. Both run the background worker; .ci/run then checks that every e-mail was
 sent exactly once. The access tokens made here are the ones the API fuzzing (schemathesis) uses."""
 import os
+import time
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -81,3 +82,33 @@ def test_signed_in_through_one_instance_a_person_goes_on_through_the_other(drive
     if TOKENS:
         with open(TOKENS, "w") as f:
             f.write(f"{volunteer_token}\n{coordinator_token}\n")
+
+
+def test_an_offer_posted_through_one_instance_is_found_through_the_other(driver):
+    """Each instance searches its own copy of the offers in memory; the change log brings what the other
+    instance wrote within about a second."""
+    stamp = str(int(time.time()))[-6:]
+    title = f"Porządki w ogrodzie {stamp} dwie instancje"
+    # The second instance has read its offers before the offer exists.
+    driver.get(SECOND + f"/oferty?q={stamp}")
+    assert driver.find_element(By.CSS_SELECTOR, "[role=status]").text.startswith("Znaleziono 0 ")
+    sign_in(driver, "karolina.zawadzka@demo.korpus.local", DEMO_PASSWORD)
+    driver.find_element(By.LINK_TEXT, "Fundacja Pomocna Dłoń").click()
+    driver.find_element(By.LINK_TEXT, "Oferty organizacji").click()
+    driver.find_element(By.LINK_TEXT, "Nowa oferta").click()
+    fill(driver, {
+        "title": title, "description": "Pomagasz w porządkowaniu przydomowego ogrodu hospicjum.",
+        "area": "environment", "schedule": "regular", "hours_per_week": "2", "locality": "gdansk", "address": "ul. Długa 1",
+        "volunteers_needed": "2", "minimum_age": "16", "slot_sat-morning": True, "publish": True,
+    })
+    submit(driver)
+    WebDriverWait(driver, 30).until(lambda d: "/oferty/" in d.current_url and "/organizacje/" not in d.current_url)
+    visitor = make_driver()
+    try:
+        def found(d):
+            d.get(SECOND + f"/oferty?q=ogrodzie+{stamp}&miejscowosc=sopot&odleglosc=20")
+            return d.find_elements(By.LINK_TEXT, title)
+        WebDriverWait(visitor, 5, poll_frequency=0.5).until(found)
+        assert_accessible(visitor)
+    finally:
+        visitor.quit()

@@ -49,7 +49,7 @@ enum AlertSender {
         var offers: [OfferSummary]
         let link: String
         if alert.kind == Alert.Kind.recommendations.rawValue {
-            offers = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: db).facts, on: db).recommendations.map(\.offer)
+            offers = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: db).facts, memory: app.memoryIndexes, on: db).recommendations.map(\.offer)
             link = SitePath.recommendations.path
         } else {
             let request = Request(application: app, method: .GET, url: URI(string: SitePath.offers.path + "?" + alert.query),
@@ -57,7 +57,7 @@ enum AlertSender {
             var filter = try await OfferFilter.parse(request, api: false)
             filter.sort = .newest
             filter.page = 1
-            offers = try await OfferSearch.search(filter, on: db).offers
+            offers = try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: db).offers
             link = SitePath.offers.path + "?" + alert.query
         }
         let sentBefore = Set(try await AlertDelivery.query(on: db).filter(\.$alert.$id == alertID)

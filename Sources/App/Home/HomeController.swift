@@ -38,7 +38,7 @@ struct HomeController: RouteCollection {
         }
         var recommendations: [MatchingController.Item]?
         if let user = req.user {
-            let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, on: req.db)
+            let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, memory: req.application.memoryIndexes, on: req.db)
             recommendations = MatchingController.items(Array(result.recommendations.prefix(Self.recommendationCount)), req)
         }
         return try await req.render("home/index", title: req.t("home.title"), Content(audiences: audiences, recommendations: recommendations))

@@ -47,7 +47,7 @@ struct MatchingController: RouteCollection {
     func recommendations(req: Request) async throws -> View {
         let user = try req.requireUser()
         let (facts, helpOffer) = try await Recommendations.facts(of: user, on: req.db)
-        let result = try await Recommendations.recommend(for: facts, on: req.db)
+        let result = try await Recommendations.recommend(for: facts, memory: req.application.memoryIndexes, on: req.db)
         let items = Self.items(result.recommendations, req)
         let excluded = MatchExclusion.allCases.compactMap { exclusion in
             result.excluded[exclusion].map { "\(req.t(exclusion.catalogueKey)): \(NumberFormat.integer($0, in: req.language))" }
@@ -81,7 +81,7 @@ struct MatchingController: RouteCollection {
         let offer = try await OffersController.coordinatedOffer(req)
         guard offer.organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
         let offerID = try offer.requireID()
-        let found = try await Recommendations.volunteers(for: offer, on: req.db)
+        let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: req.db)
         let volunteerIDs = found.map(\.volunteerID)
         let known = try await HelpOffersController.volunteersKnown(to: [offer.$organisation.id], among: volunteerIDs, on: req.db)
         let invited = Set(try await OfferInvitation.query(on: req.db).filter(\.$offer.$id == offerID).all().map { $0.$volunteer.id })
@@ -131,7 +131,7 @@ struct MatchingAPIController: RouteCollection {
     @Sendable
     func recommendations(req: Request) async throws -> RecommendationList {
         let user = try req.requireUser()
-        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, on: req.db)
+        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, memory: req.application.memoryIndexes, on: req.db)
         return RecommendationList(
             items: result.recommendations.map {
                 Recommendation(offer: OffersAPIController.dto($0.offer, distance: $0.match.kilometres), score: ($0.match.score * 10).rounded() / 10,

@@ -71,59 +71,26 @@ enum Recommendations {
 
     /// The offers of help that fit an offer best, with their scores: for its coordinators. Two indexed
     /// reads (within reach of the offer, and remote), one query for the guardians' consents of the minors.
-    static func volunteers(for offer: Offer, on db: any Database) async throws -> [FittingHelpOffer] {
+    static func volunteers(for offer: Offer, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
         guard let sql = db as? any SQLDatabase else { return [] }
         let facts = OfferFacts(offer)
-        var places: [SQLQueryString] = ["h.remote = \(bind: true)"]
-        if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
-            // Read within a reach; the matcher then applies each volunteer's own distance.
-            places.append(DistanceSQL.within(alias: "h", latitude: latitude, longitude: longitude, kilometres: volunteerReachKilometres)
-                + " AND h.remote = \(bind: false)")
-        } else if offer.remote {
-            places.append("h.remote = \(bind: false)")
-        }
-        var rows: [any SQLRow] = []
-        for (index, place) in places.enumerated() {
-            // The newest offers of help in the place are picked from an index alone; only those rows are read.
-            rows += try await sql.raw("""
-                SELECT h.id, h.volunteer_id, h.skills, h.areas, h.weekly_slots, h.latitude, h.longitude,
-                h.distance_km, h.remote, h.languages, h.record_check, h.needs_accessibility, u.date_of_birth
-                FROM (SELECT h.id FROM help_offers h WHERE h.active = \(bind: true) AND
-                """ + " " + place + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)) c"
-                + " JOIN help_offers h ON h.id = c.id JOIN users u ON u.id = h.volunteer_id WHERE u.status = \(bind: User.Status.active.rawValue)").all()
-        }
-        let today = Age.today()
-        var ages: [UUID: Int] = [:]
-        for row in rows {
-            let volunteer = try row.decode(column: "volunteer_id", as: UUID.self)
-            if let age = try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay).flatMap({ Age.years(bornOn: $0, today: today) }) {
-                ages[volunteer] = age
+        var candidates: [AvailableVolunteer]
+        if let volunteers = memory.volunteers {
+            let pool = try await volunteers.current(on: db)
+            let today = Age.today()
+            candidates = pool.newest(remote: true, near: nil, limit: Self.candidates / 5, today: today)
+            if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
+                candidates += pool.newest(remote: false, near: (latitude, longitude, volunteerReachKilometres), limit: Self.candidates, today: today)
+            } else if offer.remote {
+                candidates += pool.newest(remote: false, near: nil, limit: Self.candidates, today: today)
             }
-        }
-        let minors = ages.filter { $0.value < OfferMatcher.adultAge }.map(\.key)
-        var consented = Set<UUID>()
-        if !minors.isEmpty {
-            let consents = try await ConsentRecord.query(on: db).filter(\.$user.$id ~~ minors)
-                .filter(\.$kind == ConsentRecord.Kind.guardian.rawValue).sort(\.$at, .ascending).all()
-            for consent in consents {
-                if consent.granted { consented.insert(consent.$user.id) } else { consented.remove(consent.$user.id) }
-            }
+        } else {
+            candidates = try await databaseCandidates(for: offer, on: sql)
         }
         var scored: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
-        for row in rows {
-            let volunteerID = try row.decode(column: "volunteer_id", as: UUID.self)
-            let volunteer = VolunteerFacts(
-                age: ages[volunteerID], guardianConsent: consented.contains(volunteerID),
-                recordCheckAcknowledged: try row.decode(column: "record_check", as: Bool.self),
-                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
-                areas: Set(try row.decode(column: "areas", as: String.self).split(separator: ",").compactMap { OfferArea(rawValue: String($0)) }),
-                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
-                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
-                travelKilometres: Double(try row.decode(column: "distance_km", as: Int.self)), remote: try row.decode(column: "remote", as: Bool.self),
-                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
-                needsAccessibility: try row.decode(column: "needs_accessibility", as: Bool.self))
-            guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { continue }
-            scored.append((try row.decode(column: "id", as: UUID.self), volunteerID, match))
+        for candidate in candidates {
+            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { continue }
+            scored.append((candidate.helpOfferID, candidate.volunteerID, match))
         }
         let best = scored.sorted { $0.match.score > $1.match.score }.prefix(count)
         guard !best.isEmpty else { return [] }
@@ -169,16 +136,27 @@ enum Recommendations {
         }
     }
 
-    static func recommend(for volunteer: VolunteerFacts, on db: any Database) async throws -> Result {
+    /// The best offers for a volunteer among the newest published ones within their distance and the
+    /// newest remote ones: from the in-memory index when there is one (`memory`), from the database otherwise.
+    static func recommend(for volunteer: VolunteerFacts, memory: MemoryIndexes, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
-        // Two indexed reads rather than one with OR: the offers near the volunteer, and the remote ones.
-        var found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
-        if let latitude = volunteer.latitude, let longitude = volunteer.longitude {
-            found += try await offerFacts(
-                where: DistanceSQL.within(alias: "s", latitude: latitude, longitude: longitude, kilometres: volunteer.travelKilometres)
-                    + " AND s.remote = \(bind: false)", limit: candidates, on: sql)
+        var found: [(id: UUID, facts: OfferFacts)]
+        let near = volunteer.latitude.flatMap { latitude in volunteer.longitude.map { (latitude, $0, volunteer.travelKilometres) } }
+        if let offers = memory.offers {
+            let finder = try await offers.current(on: db)
+            let today = OfferDates.today()
+            found = finder.newest(remote: true, near: nil, limit: candidates / 5, today: today)
+                + finder.newest(remote: false, near: near, limit: candidates, today: today)
         } else {
-            found += try await offerFacts(where: "s.remote = \(bind: false)", limit: candidates, on: sql)
+            // Two indexed reads rather than one with OR: the offers near the volunteer, and the remote ones.
+            found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
+            if let near {
+                found += try await offerFacts(
+                    where: DistanceSQL.within(alias: "s", latitude: near.0, longitude: near.1, kilometres: near.2)
+                        + " AND s.remote = \(bind: false)", limit: candidates, on: sql)
+            } else {
+                found += try await offerFacts(where: "s.remote = \(bind: false)", limit: candidates, on: sql)
+            }
         }
         var scored: [(UUID, OfferMatch)] = []
         var excluded: [MatchExclusion: Int] = [:]
@@ -198,6 +176,32 @@ enum Recommendations {
         if volunteer.slots.isEmpty { missing.append("recommendations.missing.time") }
         return Result(recommendations: summaries.compactMap { summary in matches[summary.id].map { Recommendation(offer: summary, match: $0) } },
                       excluded: excluded, missing: missing)
+    }
+
+    /// The candidates for an offer read from the database: the newest offers of help within reach, and
+    /// the newest remote ones — two reads that pick from an index alone, then only the picked rows are read.
+    static func databaseCandidates(for offer: Offer, on sql: any SQLDatabase) async throws -> [AvailableVolunteer] {
+        var places: [SQLQueryString] = ["h.remote = \(bind: true)"]
+        if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
+            // Read within a reach; the matcher then applies each volunteer's own distance.
+            places.append(DistanceSQL.within(alias: "h", latitude: latitude, longitude: longitude, kilometres: volunteerReachKilometres)
+                + " AND h.remote = \(bind: false)")
+        } else if offer.remote {
+            places.append("h.remote = \(bind: false)")
+        }
+        var found: [AvailableVolunteer] = []
+        for (index, place) in places.enumerated() {
+            found += try await AvailableVolunteer.read(
+                "(SELECT h.id FROM help_offers h WHERE h.active = \(bind: true) AND " + place
+                    + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)) c JOIN help_offers h ON h.id = c.id",
+                where: "1 = 1", on: sql)
+        }
+        let today = Age.today()
+        return found.map { candidate in
+            var candidate = candidate
+            candidate.facts.age = candidate.bornOn.flatMap { Age.years(bornOn: $0, today: today) }
+            return candidate
+        }
     }
 }
 

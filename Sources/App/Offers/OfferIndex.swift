@@ -24,6 +24,7 @@ enum OfferIndex {
     /// out otherwise.
     static func refresh(_ entries: [(id: UUID, text: String)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
+        ChangeLog.noteLocalWrite()
         let postgres = isPostgres(sql)
         // A statement holds at most 32,766 bound values on SQLite; two per entry.
         for start in stride(from: 0, to: entries.count, by: 5_000) {
@@ -66,6 +67,7 @@ enum OfferIndex {
     /// Takes the offers with these ids out of the index.
     static func remove(_ ids: [UUID], on sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
+        ChangeLog.noteLocalWrite()
         let list = DistanceSQL.list(ids)
         if !isPostgres(sql) {
             try await sql.raw("DELETE FROM \(unsafeRaw: wordsTable) WHERE rowid IN (SELECT key FROM \(unsafeRaw: table) WHERE offer_id IN (" + list + "))").run()

@@ -266,8 +266,69 @@ enum OfferSearch {
     /// How many offers, by relevance, the matching service orders when sorting by fit.
     static let fitCandidates = 1_000
 
-    static func search(_ filter: OfferFilter, fitting volunteer: VolunteerFacts? = nil, on db: any Database) async throws -> Result {
+    /// The page of offers the filter finds: from the in-memory index when there is one (`memory`), from the
+    /// database's full-text index otherwise — the same conditions and orders either way.
+    static func search(_ filter: OfferFilter, fitting volunteer: VolunteerFacts? = nil, memory: MemoryIndex<OfferFinder>?,
+                       on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
+        // Sorting by fit reads the first candidates by relevance and lets the matching service order them.
+        let fit = filter.sort == .fit
+        if fit && volunteer == nil { throw LocalizedAbort(.unauthorized, key: "offers.error.fit") }
+        let offset = fit ? 0 : (filter.page - 1) * OfferFilter.pageSize
+        let limit = fit ? fitCandidates : OfferFilter.pageSize
+        var ids: [UUID]
+        let total: Int
+        var facts: [(id: UUID, facts: OfferFacts)] = []
+        if let memory {
+            let finder = try await memory.current(on: db)
+            var query = OfferFinder.Query()
+            query.terms = SearchTerms.terms(filter.text)
+            query.area = filter.area
+            query.voivodeshipCode = filter.voivodeship?.terytCode
+            query.near = filter.near.map { ($0.latitude, $0.longitude, filter.distanceKilometres) }
+            query.remoteOnly = filter.remoteOnly
+            query.forMinors = filter.forMinors
+            query.accessibleOnly = filter.accessibleOnly
+            query.from = filter.from
+            query.to = filter.to
+            switch filter.sort {
+            case .relevance, .fit: query.sort = .relevance
+            case .newest: query.sort = .newest
+            case .nearest: query.sort = .nearest
+            case .deadline: query.sort = .deadline
+            }
+            query.offset = offset
+            query.limit = limit
+            let found = finder.find(query)
+            ids = found.ids
+            total = found.total
+            if fit { facts = finder.facts(of: ids, today: OfferDates.today()) }
+        } else {
+            (ids, total) = try await databaseSearch(filter, offset: offset, limit: limit, on: sql)
+            if fit, !ids.isEmpty {
+                facts = try await Recommendations.offerFacts(where: "s.offer_id IN (" + DistanceSQL.list(ids) + ")", limit: ids.count, on: sql)
+            }
+        }
+        if fit, let volunteer {
+            ids = byFit(ids, facts: facts, for: volunteer)
+            let start = min((filter.page - 1) * OfferFilter.pageSize, ids.count)
+            ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
+        }
+        let offers = try await OfferSummary.load(ids, on: db)
+        var distances: [UUID: Double] = [:]
+        if let near = filter.near {
+            for offer in offers {
+                if let latitude = offer.latitude, let longitude = offer.longitude {
+                    distances[offer.id] = GeoDistance.kilometres(fromLatitude: near.latitude, longitude: near.longitude, toLatitude: latitude, longitude: longitude)
+                }
+            }
+        }
+        return Result(offers: offers, total: total, distances: distances)
+    }
+
+    /// The ids of the offers from `offset` on (at most `limit`) that the database's full-text index finds,
+    /// and how many there are.
+    static func databaseSearch(_ filter: OfferFilter, offset: Int, limit: Int, on sql: any SQLDatabase) async throws -> (ids: [UUID], total: Int) {
         var prefix: SQLQueryString = ""
         var from: SQLQueryString = "FROM \(unsafeRaw: OfferIndex.table) s"
         var conditions: [SQLQueryString] = []
@@ -309,11 +370,6 @@ enum OfferSearch {
         case .fit: order = rank.map { $0 + ", s.published_at DESC" } ?? "s.published_at DESC"
         }
         // One query gives the page and, through a window, the total; a separate count only past the last page.
-        // Sorting by fit reads the first candidates by relevance and lets the matching service order them.
-        let fit = filter.sort == .fit
-        if fit && volunteer == nil { throw LocalizedAbort(.unauthorized, key: "offers.error.fit") }
-        let offset = fit ? 0 : (filter.page - 1) * OfferFilter.pageSize
-        let limit = fit ? fitCandidates : OfferFilter.pageSize
         let rows = try await sql.raw(
             prefix + "SELECT s.offer_id AS id, COUNT(*) OVER () AS total " + from + whereClause + " ORDER BY " + order
                 + ", s.key LIMIT \(literal: limit) OFFSET \(literal: offset)"
@@ -322,29 +378,12 @@ enum OfferSearch {
         if rows.isEmpty && filter.page > 1 {
             total = try await sql.raw(prefix + "SELECT COUNT(*) AS n " + from + whereClause).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        var ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        if fit, let volunteer {
-            ids = try await byFit(ids, for: volunteer, on: sql)
-            let start = min((filter.page - 1) * OfferFilter.pageSize, ids.count)
-            ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
-        }
-        let offers = try await OfferSummary.load(ids, on: db)
-        var distances: [UUID: Double] = [:]
-        if let near = filter.near {
-            for offer in offers {
-                if let latitude = offer.latitude, let longitude = offer.longitude {
-                    distances[offer.id] = GeoDistance.kilometres(fromLatitude: near.latitude, longitude: near.longitude, toLatitude: latitude, longitude: longitude)
-                }
-            }
-        }
-        return Result(offers: offers, total: total, distances: distances)
+        return (try rows.map { try $0.decode(column: "id", as: UUID.self) }, total)
     }
 
     /// `ids` (in order of relevance) ordered by how well each offer fits the volunteer; offers a hard
     /// condition leaves out come last, still in order of relevance.
-    static func byFit(_ ids: [UUID], for volunteer: VolunteerFacts, on sql: any SQLDatabase) async throws -> [UUID] {
-        guard !ids.isEmpty else { return [] }
-        let facts = try await Recommendations.offerFacts(where: "s.offer_id IN (" + DistanceSQL.list(ids) + ")", limit: ids.count, on: sql)
+    static func byFit(_ ids: [UUID], facts: [(id: UUID, facts: OfferFacts)], for volunteer: VolunteerFacts) -> [UUID] {
         var scores: [UUID: Double] = [:]
         for (id, offer) in facts {
             if case .success(let match) = OfferMatcher.match(volunteer, offer) { scores[id] = match.score }

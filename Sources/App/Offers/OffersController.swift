@@ -90,7 +90,8 @@ struct OffersController: RouteCollection {
                                   previous: nil, next: nil, error: req.t(error.key, error.arguments), searched: false)
             return try await req.render("offers/search", title: req.t("offers.title"), page, status: error.status)
         }
-        let result = try await OfferSearch.search(filter, fitting: try await Self.volunteerFacts(req, for: filter), on: req.db)
+        let result = try await OfferSearch.search(filter, fitting: try await Self.volunteerFacts(req, for: filter), memory: req.application.memoryIndexes.offers,
+                                                  on: req.db)
         let cards = result.offers.map { Self.card($0, distance: result.distances[$0.id], req) }
         func pageLink(_ number: Int) -> String {
             var components = URLComponents()

@@ -1,0 +1,81 @@
+import Fluent
+import KorpusCore
+import SQLKit
+import Synchronization
+import Vapor
+
+/// The offers anybody can find, held in memory (`OfferFinder`): the rows of the search index with the
+/// words and the matching facts of each offer, kept in step through the change log.
+extension OfferFinder: MemoryIndexContent {
+    static var kind: ChangeLog.Kind { .offer }
+
+    static let columns = """
+        SELECT s.key, s.offer_id, s.voivodeship_code, s.minors_welcome, s.starts_on, s.ends_on, s.recruitment_deadline, s.published_at,
+        o.search_text, o.area, o.skills, o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age,
+        o.involves_children, o.accessible
+        FROM \(OfferIndex.table) s JOIN offers o ON o.id = s.offer_id
+        """
+
+    static func load(on sql: any SQLDatabase) async throws -> OfferFinder {
+        let reader = OfferRowReader()
+        try await sql.raw(SQLQueryString(columns)).run { row in reader.read(row) }
+        return try reader.finished()
+    }
+
+    func updated(_ ids: [UUID], on sql: any SQLDatabase) async throws -> OfferFinder {
+        var found: [FindableOffer] = []
+        for start in stride(from: 0, to: ids.count, by: 1_000) {
+            let batch = Array(ids[start..<min(start + 1_000, ids.count)])
+            for row in try await sql.raw(SQLQueryString(Self.columns) + " WHERE s.offer_id IN (" + DistanceSQL.list(batch) + ")").all() {
+                found.append(try OfferRowReader.offer(row))
+            }
+        }
+        let present = Set(found.map(\.id))
+        var next = self
+        next.apply(upserted: found, removed: ids.filter { !present.contains($0) })
+        return next
+    }
+}
+
+/// Builds the finder from rows as the database streams them, so the texts are not all held at once.
+private final class OfferRowReader: Sendable {
+    private let state = Mutex<(finder: OfferFinder, error: (any Error)?)>((OfferFinder(), nil))
+
+    func read(_ row: any SQLRow) {
+        state.withLock { state in
+            guard state.error == nil else { return }
+            do { state.finder.add(try Self.offer(row)) } catch { state.error = error }
+        }
+    }
+
+    func finished() throws -> OfferFinder {
+        try state.withLock { state in
+            if let error = state.error { throw error }
+            state.finder.finishLoading()
+            return state.finder
+        }
+    }
+
+    static func offer(_ row: any SQLRow) throws -> FindableOffer {
+        let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
+        return FindableOffer(
+            key: try row.decode(column: "key", as: Int64.self), id: try row.decode(column: "offer_id", as: UUID.self),
+            voivodeshipCode: try row.decode(column: "voivodeship_code", as: String?.self),
+            minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
+            startsOn: try row.decode(column: "starts_on", as: String?.self), endsOn: try row.decode(column: "ends_on", as: String?.self),
+            recruitmentDeadline: deadline,
+            publishedAt: try row.decode(column: "published_at", as: Date?.self)?.timeIntervalSince1970 ?? 0,
+            text: try row.decode(column: "search_text", as: String.self),
+            facts: OfferFacts(
+                area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
+                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
+                schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
+                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
+                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
+                remote: try row.decode(column: "remote", as: Bool.self),
+                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
+                minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
+                involvesChildren: try row.decode(column: "involves_children", as: Bool.self),
+                accessible: try row.decode(column: "accessible", as: Bool.self)))
+    }
+}

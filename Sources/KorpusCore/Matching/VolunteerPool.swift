@@ -1,0 +1,97 @@
+import Foundation
+
+/// An active offer of help as the matching service holds it in memory: who made it, when it last changed,
+/// and what the matcher knows of its author (the age worked out on the day it is read).
+public struct AvailableVolunteer: Sendable {
+    public var helpOfferID: UUID
+    public var volunteerID: UUID
+    /// Seconds since 1970.
+    public var updatedAt: Double
+    public var bornOn: DateComponents?
+    /// Everything but the age, which changes with the day.
+    public var facts: VolunteerFacts
+
+    public init(helpOfferID: UUID, volunteerID: UUID, updatedAt: Double, bornOn: DateComponents?, facts: VolunteerFacts) {
+        self.helpOfferID = helpOfferID
+        self.volunteerID = volunteerID
+        self.updatedAt = updatedAt
+        self.bornOn = bornOn
+        self.facts = facts
+    }
+}
+
+/// The active offers of help that coordinators may be shown, held in memory by volunteer, with their
+/// positions in compact columns: picking the candidates for an offer reads no database row. A value, like
+/// `OfferFinder`: a change makes a new version and readers keep theirs.
+public struct VolunteerPool: Sendable {
+    private var volunteers: [AvailableVolunteer] = []
+    private var latitudes: [Double] = []
+    private var longitudes: [Double] = []
+    private var remote: [Bool] = []
+    private var slotByVolunteer: [UUID: Int] = [:]
+
+    public init() {}
+
+    public init<S: Sequence>(_ entries: S) where S.Element == AvailableVolunteer {
+        for entry in entries { put(entry) }
+    }
+
+    public var count: Int { volunteers.count }
+
+    /// Puts these offers of help in (replacing each volunteer's earlier one) and takes out the volunteers
+    /// in `removed` (no active offer of help any more, or not an active account).
+    public mutating func apply(upserted: [AvailableVolunteer], removed: [UUID]) {
+        for id in removed { take(id) }
+        for entry in upserted { put(entry) }
+    }
+
+    private mutating func put(_ entry: AvailableVolunteer) {
+        if let slot = slotByVolunteer[entry.volunteerID] {
+            volunteers[slot] = entry
+            latitudes[slot] = entry.facts.latitude ?? .nan
+            longitudes[slot] = entry.facts.longitude ?? .nan
+            remote[slot] = entry.facts.remote
+            return
+        }
+        slotByVolunteer[entry.volunteerID] = volunteers.count
+        volunteers.append(entry)
+        latitudes.append(entry.facts.latitude ?? .nan)
+        longitudes.append(entry.facts.longitude ?? .nan)
+        remote.append(entry.facts.remote)
+    }
+
+    /// Removes by moving the last entry into the freed slot.
+    private mutating func take(_ volunteerID: UUID) {
+        guard let slot = slotByVolunteer.removeValue(forKey: volunteerID) else { return }
+        let last = volunteers.count - 1
+        if slot != last {
+            volunteers[slot] = volunteers[last]
+            latitudes[slot] = latitudes[last]
+            longitudes[slot] = longitudes[last]
+            remote[slot] = remote[last]
+            slotByVolunteer[volunteers[slot].volunteerID] = slot
+        }
+        volunteers.removeLast()
+        latitudes.removeLast()
+        longitudes.removeLast()
+        remote.removeLast()
+    }
+
+    /// The `limit` most recently updated offers of help that are remote (`remote`) or not, and then, when
+    /// `near` is given, lie within its distance — the candidates scored for an offer — with their ages on
+    /// `today`.
+    public func newest(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int,
+                       today: DateComponents) -> [AvailableVolunteer] {
+        let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
+        var order = Ordering(limit: limit)
+        for slot in volunteers.indices where remote[slot] == wantsRemote {
+            if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { continue }
+            order.offer(Ordering.Entry(first: -volunteers[slot].updatedAt, second: 0, key: Int64(slot), slot: Int32(slot)))
+        }
+        return order.sorted().map { entry in
+            var found = volunteers[Int(entry.slot)]
+            found.facts.age = found.bornOn.flatMap { Age.years(bornOn: $0, today: today) }
+            return found
+        }
+    }
+}
