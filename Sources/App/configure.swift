@@ -20,7 +20,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.databases.middleware.use(ChangeLogWriteNote<HelpOffer>())
     app.databases.middleware.use(ChangeLogWriteNote<User>())
     app.databases.middleware.use(ChangeLogWriteNote<ConsentRecord>())
-    app.memoryIndexes = settings.searchInMemory ? MemoryIndexes(offers: MemoryIndex(), volunteers: MemoryIndex()) : .off
+    app.memoryIndexes = settings.searchInMemory ? .on() : .off
     app.migrations.add(CreateRegions())
     app.migrations.add(CreateUser())
     app.migrations.add(UpdateUserAddAccountFields())

@@ -462,7 +462,7 @@ struct ReferenceDataTests {
             #expect(try await Organisation.query(on: app.db).count() == 400)
             var filter = OfferFilter()
             filter.text = "seniorow"
-            let result = try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: app.db)
+            let result = try await OfferSearch.search(filter, memory: app.memoryIndexes, on: app.db)
             #expect(result.total > 0)
             #expect(result.offers.allSatisfy { $0.status == "published" })
             let api = try await app.testing().sendRequest(.GET, "/api/v1/offers?q=senior&voivodeship=14&locality=warszawa&distance=25")
@@ -508,11 +508,11 @@ struct ReferenceDataTests {
                     filter.near = (warsaw.latitude, warsaw.longitude, "Warszawa")
                     filter.distanceKilometres = kilometres
                 }
-                let found = try await OfferSearch.search(filter, memory: nil, on: app.db).total
+                let found = try await OfferSearch.search(filter, memory: .off, on: app.db).total
                 #expect(found == expected(text, voivodeship: voivodeship, kilometres: kilometres), "\(text) \(voivodeship ?? "-") \(kilometres ?? 0)")
                 #expect(found > 0 || text == "zwierzeta", "a search that finds nothing proves little: \(text)")
                 // The index in memory finds the same offers; in the same order where the order is not a ranking.
-                #expect(try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: app.db).total == found)
+                #expect(try await OfferSearch.search(filter, memory: app.memoryIndexes, on: app.db).total == found)
                 let sql = try #require(app.db as? any SQLDatabase)
                 for sort in [OfferFilter.Sort.relevance, .newest, .deadline] + (kilometres == nil ? [] : [.nearest]) {
                     filter.sort = sort

@@ -57,7 +57,7 @@ enum AlertSender {
             var filter = try await OfferFilter.parse(request, api: false)
             filter.sort = .newest
             filter.page = 1
-            offers = try await OfferSearch.search(filter, memory: app.memoryIndexes.offers, on: db).offers
+            offers = try await OfferSearch.search(filter, memory: app.memoryIndexes, on: db).offers
             link = SitePath.offers.path + "?" + alert.query
         }
         let sentBefore = Set(try await AlertDelivery.query(on: db).filter(\.$alert.$id == alertID)

@@ -87,12 +87,17 @@ enum Recommendations {
         } else {
             candidates = try await databaseCandidates(for: offer, on: sql)
         }
-        var scored: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
-        for candidate in candidates {
-            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { continue }
-            scored.append((candidate.helpOfferID, candidate.volunteerID, match))
+        // Scores alone first; the reasons for the best ones only.
+        var scored: [(candidate: Int, score: Double)] = []
+        for (index, candidate) in candidates.enumerated() {
+            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts, withReasons: false) else { continue }
+            scored.append((index, match.score))
         }
-        let best = scored.sorted { $0.match.score > $1.match.score }.prefix(count)
+        let best: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
+            let candidate = candidates[entry.candidate]
+            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { return nil }
+            return (candidate.helpOfferID, candidate.volunteerID, match)
+        }
         guard !best.isEmpty else { return [] }
         // What the list shows is read for the best ones only.
         var shown: [UUID: (name: String, localityID: Int?, description: String)] = [:]
@@ -141,12 +146,14 @@ enum Recommendations {
     static func recommend(for volunteer: VolunteerFacts, memory: MemoryIndexes, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
         var found: [(id: UUID, facts: OfferFacts)]
+        var finder: OfferFinder?
         let near = volunteer.latitude.flatMap { latitude in volunteer.longitude.map { (latitude, $0, volunteer.travelKilometres) } }
         if let offers = memory.offers {
-            let finder = try await offers.current(on: db)
+            let current = try await offers.current(on: db)
+            finder = current
             let today = OfferDates.today()
-            found = finder.newest(remote: true, near: nil, limit: candidates / 5, today: today)
-                + finder.newest(remote: false, near: near, limit: candidates, today: today)
+            found = current.newest(remote: true, near: nil, limit: candidates / 5, today: today)
+                + current.newest(remote: false, near: near, limit: candidates, today: today)
         } else {
             // Two indexed reads rather than one with OR: the offers near the volunteer, and the remote ones.
             found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
@@ -158,16 +165,25 @@ enum Recommendations {
                 found += try await offerFacts(where: "s.remote = \(bind: false)", limit: candidates, on: sql)
             }
         }
-        var scored: [(UUID, OfferMatch)] = []
+        // Scores alone first; the reasons for the best ones only.
+        var scored: [(candidate: Int, score: Double)] = []
         var excluded: [MatchExclusion: Int] = [:]
-        for (id, facts) in found {
-            switch OfferMatcher.match(volunteer, facts) {
-            case .success(let match): scored.append((id, match))
+        for (index, (_, facts)) in found.enumerated() {
+            switch OfferMatcher.match(volunteer, facts, withReasons: false) {
+            case .success(let match): scored.append((index, match.score))
             case .failure(let error): excluded[error.exclusion, default: 0] += 1
             }
         }
-        let best = scored.sorted { $0.1.score > $1.1.score }.prefix(count)
-        let summaries = try await OfferSummary.load(best.map(\.0), on: db)
+        let best: [(UUID, OfferMatch)] = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
+            let (id, facts) = found[entry.candidate]
+            guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { return nil }
+            return (id, match)
+        }
+        let summaries = if let finder, let cache = memory.summaries {
+            try await cache.load(best.map(\.0), finder: finder, on: db)
+        } else {
+            try await OfferSummary.load(best.map(\.0), on: db)
+        }
         let matches = Dictionary(uniqueKeysWithValues: best.map { ($0.0, $0.1) })
         var missing: [String] = []
         if volunteer.latitude == nil { missing.append("recommendations.missing.place") }

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Fluent
 import KorpusCore
 import SQLKit
@@ -52,6 +55,16 @@ enum ChangeLog {
 
     static func wroteRecently(_ now: UInt64) -> Bool {
         now &- lastLocalWrite.load(ordering: .relaxed) < localWindow
+    }
+
+    /// Gives the memory freed after reading every row back to the system (glibc keeps it otherwise).
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// The most rows read at once.
@@ -186,6 +199,7 @@ final class MemoryIndex<Content: MemoryIndexContent>: Sendable {
             } else {
                 following = ChangeFollower(floor: try await ChangeLog.settled(on: sql))
                 next = try await Content.load(on: sql)
+                ChangeLog.returnFreedMemory()
                 // What changed while it was read is applied again below.
             }
             var cursor = following.floor
@@ -272,8 +286,10 @@ struct CreateChangeLog: AsyncMigration {
 struct MemoryIndexes: Sendable {
     let offers: MemoryIndex<OfferFinder>?
     let volunteers: MemoryIndex<VolunteerPool>?
+    let summaries: OfferSummaries?
 
-    static let off = MemoryIndexes(offers: nil, volunteers: nil)
+    static let off = MemoryIndexes(offers: nil, volunteers: nil, summaries: nil)
+    static func on() -> MemoryIndexes { MemoryIndexes(offers: MemoryIndex(), volunteers: MemoryIndex(), summaries: OfferSummaries()) }
 }
 
 extension Application {

@@ -79,3 +79,34 @@ private final class OfferRowReader: Sendable {
                 accessible: try row.decode(column: "accessible", as: Bool.self)))
     }
 }
+
+/// What lists show of offers found in memory, remembered for the offers shown most: each summary is kept with
+/// the key of its offer's index row, which changes whenever the offer (or its organisation's standing)
+/// does, so a remembered summary is used only while it is current. Organisations are not renamed and
+/// localities do not change, so nothing else a summary shows can change under it.
+final class OfferSummaries: Sendable {
+    static let capacity = 5_000
+    private let entries = Mutex<[UUID: (key: Int64, summary: OfferSummary)]>([:])
+
+    /// The offers with these ids, in the order of `ids`, as of `finder`.
+    func load(_ ids: [UUID], finder: OfferFinder, on db: any Database) async throws -> [OfferSummary] {
+        var found: [UUID: OfferSummary] = [:]
+        var missing: [UUID] = []
+        entries.withLock { entries in
+            for id in ids {
+                if let entry = entries[id], entry.key == finder.key(of: id) { found[id] = entry.summary } else { missing.append(id) }
+            }
+        }
+        if !missing.isEmpty {
+            let loaded = try await OfferSummary.load(missing, on: db)
+            entries.withLock { entries in
+                if entries.count + loaded.count > Self.capacity { entries.removeAll(keepingCapacity: true) }
+                for summary in loaded {
+                    found[summary.id] = summary
+                    if let key = finder.key(of: summary.id) { entries[summary.id] = (key, summary) }
+                }
+            }
+        }
+        return ids.compactMap { found[$0] }
+    }
+}

@@ -131,8 +131,9 @@ struct OfferFilter: Sendable {
 
     /// Reads the filter from the query string, with the parameter names of the page (Polish) or the API.
     static func parse(_ req: Request, api: Bool) async throws -> OfferFilter {
+        let parameters = req.queryValues()
         func value(_ page: String, _ apiName: String) -> String {
-            ((try? req.query.get(String.self, at: api ? apiName : page)) ?? "").trimmingCharacters(in: .whitespaces)
+            (parameters[api ? apiName : page] ?? "").trimmingCharacters(in: .whitespaces)
         }
         func flag(_ page: String, _ apiName: String) -> Bool { ["on", "true", "1", "tak"].contains(value(page, apiName)) }
         var filter = OfferFilter()
@@ -162,7 +163,7 @@ struct OfferFilter: Sendable {
             guard place.count <= LocalityQuery.maxQueryLength else {
                 throw LocalizedAbort(.badRequest, key: "localities.error.too_long", ["max": String(LocalityQuery.maxQueryLength)])
             }
-            guard let locality = try await LocalityQuery.place(named: place, voivodeship: filter.voivodeship, on: req.db) else {
+            guard let locality = try await LocalityQuery.position(named: place, voivodeship: filter.voivodeship, on: req.db) else {
                 throw LocalizedAbort(.badRequest, key: "account.error.locality_unknown")
             }
             filter.near = (locality.latitude, locality.longitude, locality.name)
@@ -268,7 +269,7 @@ enum OfferSearch {
 
     /// The page of offers the filter finds: from the in-memory index when there is one (`memory`), from the
     /// database's full-text index otherwise — the same conditions and orders either way.
-    static func search(_ filter: OfferFilter, fitting volunteer: VolunteerFacts? = nil, memory: MemoryIndex<OfferFinder>?,
+    static func search(_ filter: OfferFilter, fitting volunteer: VolunteerFacts? = nil, memory: MemoryIndexes,
                        on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(offers: [], total: 0, distances: [:]) }
         // Sorting by fit reads the first candidates by relevance and lets the matching service order them.
@@ -279,8 +280,10 @@ enum OfferSearch {
         var ids: [UUID]
         let total: Int
         var facts: [(id: UUID, facts: OfferFacts)] = []
-        if let memory {
-            let finder = try await memory.current(on: db)
+        var finder: OfferFinder?
+        if let offers = memory.offers {
+            let found = try await offers.current(on: db)
+            finder = found
             var query = OfferFinder.Query()
             query.terms = SearchTerms.terms(filter.text)
             query.area = filter.area
@@ -299,10 +302,10 @@ enum OfferSearch {
             }
             query.offset = offset
             query.limit = limit
-            let found = finder.find(query)
-            ids = found.ids
-            total = found.total
-            if fit { facts = finder.facts(of: ids, today: OfferDates.today()) }
+            let page = found.find(query)
+            ids = page.ids
+            total = page.total
+            if fit { facts = found.facts(of: ids, today: OfferDates.today()) }
         } else {
             (ids, total) = try await databaseSearch(filter, offset: offset, limit: limit, on: sql)
             if fit, !ids.isEmpty {
@@ -314,7 +317,11 @@ enum OfferSearch {
             let start = min((filter.page - 1) * OfferFilter.pageSize, ids.count)
             ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
         }
-        let offers = try await OfferSummary.load(ids, on: db)
+        let offers = if let finder, let summaries = memory.summaries {
+            try await summaries.load(ids, finder: finder, on: db)
+        } else {
+            try await OfferSummary.load(ids, on: db)
+        }
         var distances: [UUID: Double] = [:]
         if let near = filter.near {
             for offer in offers {
@@ -386,7 +393,7 @@ enum OfferSearch {
     static func byFit(_ ids: [UUID], facts: [(id: UUID, facts: OfferFacts)], for volunteer: VolunteerFacts) -> [UUID] {
         var scores: [UUID: Double] = [:]
         for (id, offer) in facts {
-            if case .success(let match) = OfferMatcher.match(volunteer, offer) { scores[id] = match.score }
+            if case .success(let match) = OfferMatcher.match(volunteer, offer, withReasons: false) { scores[id] = match.score }
         }
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         return ids.sorted { lhs, rhs in

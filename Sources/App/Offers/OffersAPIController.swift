@@ -65,7 +65,7 @@ struct OffersAPIController: RouteCollection {
     @Sendable
     func apiSearch(req: Request) async throws -> OfferList {
         let filter = try await OfferFilter.parse(req, api: true)
-        let result = try await OfferSearch.search(filter, memory: req.application.memoryIndexes.offers, on: req.db)
+        let result = try await OfferSearch.search(filter, memory: req.application.memoryIndexes, on: req.db)
         return OfferList(items: result.offers.map { Self.dto($0, distance: result.distances[$0.id]) },
                          total: result.total, page: filter.page, pageSize: OfferFilter.pageSize)
     }

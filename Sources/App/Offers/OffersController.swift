@@ -77,8 +77,9 @@ struct OffersController: RouteCollection {
     @Sendable
     func search(req: Request) async throws -> Response {
         let keys = ["q", "obszar", "wojewodztwo", "miejscowosc", "odleglosc", "zdalnie", "dla_nieletnich", "dostepne", "od", "do", "sortuj"]
+        let parameters = req.queryValues()
         var values: [String: String] = [:]
-        for key in keys { values[key] = String(((try? req.query.get(String.self, at: key)) ?? "").prefix(OfferFilter.maximumTextLength)) }
+        for key in keys { values[key] = String((parameters[key] ?? "").prefix(OfferFilter.maximumTextLength)) }
         let areas = OfferArea.allCases.map { LocalitiesController.Option(code: $0.rawValue, name: req.t($0.catalogueKey), selected: $0.rawValue == values["obszar"]) }
         let sorts = OfferFilter.Sort.allCases.filter { $0 != .fit || req.user != nil }.map { LocalitiesController.Option(code: $0.rawValue, name: req.t("offers.sort.\($0.rawValue)"), selected: $0.rawValue == (values["sortuj"] ?? "")) }
         let voivodeships = LocalitiesController.voivodeshipOptions(req, selected: values["wojewodztwo"] ?? "")
@@ -90,7 +91,7 @@ struct OffersController: RouteCollection {
                                   previous: nil, next: nil, error: req.t(error.key, error.arguments), searched: false)
             return try await req.render("offers/search", title: req.t("offers.title"), page, status: error.status)
         }
-        let result = try await OfferSearch.search(filter, fitting: try await Self.volunteerFacts(req, for: filter), memory: req.application.memoryIndexes.offers,
+        let result = try await OfferSearch.search(filter, fitting: try await Self.volunteerFacts(req, for: filter), memory: req.application.memoryIndexes,
                                                   on: req.db)
         let cards = result.offers.map { Self.card($0, distance: result.distances[$0.id], req) }
         func pageLink(_ number: Int) -> String {

@@ -1,5 +1,6 @@
 import Fluent
 import KorpusCore
+import Synchronization
 
 /// Finding localities by a name typed in any form of diacritics ("lodz" finds Łódź, "Łódź" finds it too).
 enum LocalityQuery {
@@ -56,6 +57,28 @@ enum LocalityQuery {
         let found = try await search(on: db, text: text, voivodeship: voivodeship, limit: 1).localities.first
         return found.flatMap { normalise($0.name).hasPrefix(needle) ? $0 : nil }
     }
+
+    /// Where a search is about: `place(named:)`'s answer, remembered — the list of localities does not change
+    /// while the application runs, and searches name the same few places again and again.
+    struct Position: Sendable {
+        let name: String
+        let latitude: Double
+        let longitude: Double
+    }
+
+    static func position(named text: String, voivodeship: Voivodeship?, on db: any Database) async throws -> Position? {
+        let key = normalise(text) + "|" + (voivodeship?.terytCode ?? "")
+        if let known = positions.withLock({ $0[key] }) { return known }
+        guard let locality = try await place(named: text, voivodeship: voivodeship, on: db) else { return nil }
+        let position = Position(name: locality.name, latitude: locality.latitude, longitude: locality.longitude)
+        positions.withLock { known in
+            if known.count >= 10_000 { known.removeAll(keepingCapacity: true) }
+            known[key] = position
+        }
+        return position
+    }
+
+    private static let positions = Mutex<[String: Position]>([:])
 
     /// The names of localities by id, for lists that show where things are.
     static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {

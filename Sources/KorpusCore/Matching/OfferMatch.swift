@@ -170,38 +170,44 @@ public enum MatchWeights {
 public enum OfferMatcher {
     public static let adultAge = 18
 
-    public static func match(_ volunteer: VolunteerFacts, _ offer: OfferFacts) -> Result<OfferMatch, MatchExclusionError> {
+    /// The score of an offer for a volunteer with its reasons — or, `withReasons` false, the same score
+    /// alone: working out the reasons' texts costs more than the score, and a list needs them for the few it
+    /// shows only.
+    public static func match(_ volunteer: VolunteerFacts, _ offer: OfferFacts, withReasons: Bool = true) -> Result<OfferMatch, MatchExclusionError> {
         if let exclusion = exclusion(volunteer, offer) { return .failure(MatchExclusionError(exclusion)) }
         var score = 0.0
         var reasons: [MatchReason] = []
+        func reason(_ key: String, _ arguments: @autoclosure () -> [String: String], favourable: Bool) {
+            if withReasons { reasons.append(MatchReason(key: key, arguments: arguments(), favourable: favourable)) }
+        }
 
         // Skills
         let wanted = offer.skillTerms
         if wanted.isEmpty {
             score += MatchWeights.skills / 2
         } else {
-            let matched = wanted.filter { asked in volunteer.skillTerms.contains { termsMatch($0, asked) } }.count
+            let matched = wanted.reduce(0) { count, asked in volunteer.skillTerms.contains { termsMatch($0, asked) } ? count + 1 : count }
             score += MatchWeights.skills * Double(matched) / Double(wanted.count)
-            reasons.append(MatchReason(key: "match.reason.skills", arguments: ["matched": String(matched), "total": String(wanted.count)],
-                                       favourable: matched * 2 >= wanted.count && matched > 0))
+            reason("match.reason.skills", ["matched": String(matched), "total": String(wanted.count)],
+                   favourable: matched * 2 >= wanted.count && matched > 0)
         }
 
         // Area
         if volunteer.areas.contains(offer.area) {
             score += MatchWeights.area
-            reasons.append(MatchReason(key: "match.reason.area", arguments: ["area": offer.area.catalogueKey], favourable: true))
+            reason("match.reason.area", ["area": offer.area.catalogueKey], favourable: true)
         }
 
         // Time
         if offer.slots.isEmpty || volunteer.slots.isEmpty {
             score += MatchWeights.time / 2
         } else {
-            let common = offer.slots.intersection(volunteer.slots).sorted()
-            score += MatchWeights.time * Double(common.count) / Double(offer.slots.count)
-            if common.isEmpty {
-                reasons.append(MatchReason(key: "match.reason.no_time", arguments: [:], favourable: false))
+            let common = offer.slots.reduce(0) { volunteer.slots.contains($1) ? $0 + 1 : $0 }
+            score += MatchWeights.time * Double(common) / Double(offer.slots.count)
+            if common == 0 {
+                reason("match.reason.no_time", [:], favourable: false)
             } else {
-                reasons.append(MatchReason(key: "match.reason.time", arguments: ["slots": common.map(\.code).joined(separator: ",")], favourable: true))
+                reason("match.reason.time", ["slots": offer.slots.intersection(volunteer.slots).sorted().map(\.code).joined(separator: ",")], favourable: true)
             }
         }
 
@@ -212,21 +218,21 @@ public enum OfferMatcher {
         }
         if offer.remote {
             score += volunteer.remote ? MatchWeights.distance : MatchWeights.distance / 2
-            reasons.append(MatchReason(key: "match.reason.remote", arguments: [:], favourable: volunteer.remote))
+            reason("match.reason.remote", [:], favourable: volunteer.remote)
         } else if let kilometres {
             let share = max(0, 1 - kilometres / max(volunteer.travelKilometres, 1))
             score += MatchWeights.distance * (0.2 + 0.8 * share)
-            reasons.append(MatchReason(key: "match.reason.distance", arguments: ["km": String(Int(kilometres.rounded()))], favourable: true))
+            reason("match.reason.distance", ["km": String(Int(kilometres.rounded()))], favourable: true)
         }
 
         // Accessibility
         if volunteer.needsAccessibility {
             if offer.accessible || offer.remote {
                 score += MatchWeights.accessibility
-                reasons.append(MatchReason(key: "match.reason.accessible", arguments: [:], favourable: true))
+                reason("match.reason.accessible", [:], favourable: true)
             } else {
                 score -= MatchWeights.notAccessible
-                reasons.append(MatchReason(key: "match.reason.not_accessible", arguments: [:], favourable: false))
+                reason("match.reason.not_accessible", [:], favourable: false)
             }
         }
 
@@ -235,11 +241,10 @@ public enum OfferMatcher {
         if !needed.isEmpty {
             let missing = needed.filter { !volunteer.spokenLanguages.contains($0.folded) }
             if missing.isEmpty {
-                reasons.append(MatchReason(key: "match.reason.languages", arguments: ["languages": needed.map(\.name).joined(separator: ", ")], favourable: true))
+                reason("match.reason.languages", ["languages": needed.map(\.name).joined(separator: ", ")], favourable: true)
             } else {
                 score -= MatchWeights.language
-                reasons.append(MatchReason(key: "match.reason.languages_missing", arguments: ["languages": missing.map(\.name).joined(separator: ", ")],
-                                           favourable: false))
+                reason("match.reason.languages_missing", ["languages": missing.map(\.name).joined(separator: ", ")], favourable: false)
             }
         }
         return .success(OfferMatch(score: score, reasons: reasons, kilometres: kilometres))

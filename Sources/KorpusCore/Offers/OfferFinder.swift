@@ -118,6 +118,9 @@ public struct OfferFinder: Sendable {
 
     public func contains(_ id: UUID) -> Bool { slotByID[id] != nil }
 
+    /// The key of the offer's index row: a new one whenever the offer changes.
+    public func key(of id: UUID) -> Int64? { slotByID[id].map { keys[Int($0)] } }
+
     /// Puts the offers in (replacing those with the same ids) and takes the `removed` ids out.
     public mutating func apply(upserted: [FindableOffer], removed: [UUID]) {
         for id in removed { remove(id) }

@@ -1,0 +1,18 @@
+import Vapor
+
+extension Request {
+    /// The parameters of the query string by name, decoded ("+" and "%20" as spaces), read in one pass —
+    /// asking `query` for each parameter reads the whole query string again every time. A name given twice
+    /// keeps its first value; a parameter that is not valid percent-encoded UTF-8 is left out.
+    func queryValues() -> [String: String] {
+        guard let raw = url.query, !raw.isEmpty else { return [:] }
+        var values: [String: String] = [:]
+        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decoded(parts[0]), let value = parts.count > 1 ? decoded(parts[1]) : "" else { continue }
+            if values[name] == nil { values[name] = value }
+        }
+        return values
+    }
+}
