@@ -84,7 +84,7 @@ struct MatchingController: RouteCollection {
         let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: req.db)
         let volunteerIDs = found.map(\.volunteerID)
         let known = try await HelpOffersController.volunteersKnown(to: [offer.$organisation.id], among: volunteerIDs, on: req.db)
-        let invited = Set(try await OfferInvitation.query(on: req.db).filter(\.$offer.$id == offerID).all().map { $0.$volunteer.id })
+        let invited = try await OfferInvitation.invited(to: offerID, on: req.db)
         let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: req.db)
         return (offer, found.map { entry in
             Volunteer(

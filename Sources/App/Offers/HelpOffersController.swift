@@ -1,5 +1,6 @@
 import Fluent
 import KorpusCore
+import SQLKit
 import Vapor
 
 /// Offers of help: a volunteer's own, the coordinators' search of them, and invitations to an offer.
@@ -172,12 +173,10 @@ struct HelpOffersController: RouteCollection {
     /// Volunteers who applied to, or accepted an invitation from, one of the organisations' offers: their
     /// full name may be shown to its coordinators.
     static func volunteersKnown(to organisations: [UUID], among volunteers: [UUID], on db: any Database) async throws -> Set<UUID> {
-        guard !volunteers.isEmpty else { return [] }
-        let offers = try await Offer.query(on: db).filter(\.$organisation.$id ~~ organisations).field(\.$id).all().compactMap(\.id)
-        guard !offers.isEmpty else { return [] }
-        let applied = try await OfferApplication.query(on: db).filter(\.$offer.$id ~~ offers).filter(\.$volunteer.$id ~~ volunteers)
-            .field(\.$volunteer.$id).all()
-        return Set(applied.map { $0.$volunteer.id })
+        guard !volunteers.isEmpty, !organisations.isEmpty, let sql = db as? any SQLDatabase else { return [] }
+        let rows = try await sql.raw("SELECT DISTINCT a.volunteer_id FROM \(unsafeRaw: OfferApplication.schema) a JOIN \(unsafeRaw: Offer.schema) o ON o.id = a.offer_id"
+            + " WHERE o.organisation_id IN (" + DistanceSQL.list(organisations) + ") AND a.volunteer_id IN (" + DistanceSQL.list(volunteers) + ")").all()
+        return Set(try rows.map { try $0.decode(column: "volunteer_id", as: UUID.self) })
     }
 
     @Sendable

@@ -83,28 +83,44 @@ private final class OfferRowReader: Sendable {
 /// What lists show of offers found in memory, remembered for the offers shown most: each summary is kept with
 /// the key of its offer's index row, which changes whenever the offer (or its organisation's standing)
 /// does, so a remembered summary is used only while it is current. Organisations are not renamed and
-/// localities do not change, so nothing else a summary shows can change under it.
+/// localities do not change, so nothing else a summary shows can change under it. Beside each summary, its
+/// JSON for the API (without the distance, which depends on the search).
 final class OfferSummaries: Sendable {
     static let capacity = 5_000
-    private let entries = Mutex<[UUID: (key: Int64, summary: OfferSummary)]>([:])
+
+    struct Entry: Sendable {
+        let key: Int64
+        let summary: OfferSummary
+        let json: [UInt8]
+    }
+
+    private let entries = Mutex<[UUID: Entry]>([:])
 
     /// The offers with these ids, in the order of `ids`, as of `finder`.
     func load(_ ids: [UUID], finder: OfferFinder, on db: any Database) async throws -> [OfferSummary] {
-        var found: [UUID: OfferSummary] = [:]
+        try await entries(ids, finder: finder, on: db).map(\.summary)
+    }
+
+    func entries(_ ids: [UUID], finder: OfferFinder, on db: any Database) async throws -> [Entry] {
+        var found: [UUID: Entry] = [:]
         var missing: [UUID] = []
         entries.withLock { entries in
             for id in ids {
-                if let entry = entries[id], entry.key == finder.key(of: id) { found[id] = entry.summary } else { missing.append(id) }
+                if let entry = entries[id], entry.key == finder.key(of: id) { found[id] = entry } else { missing.append(id) }
             }
         }
         if !missing.isEmpty {
-            let loaded = try await OfferSummary.load(missing, on: db)
+            let encoder = JSONEncoder()
+            var loaded: [Entry] = []
+            for summary in try await OfferSummary.load(missing, on: db) {
+                let entry = Entry(key: finder.key(of: summary.id) ?? -1, summary: summary,
+                                  json: Array(try encoder.encode(OffersAPIController.dto(summary, distance: nil))))
+                found[summary.id] = entry
+                loaded.append(entry)
+            }
             entries.withLock { entries in
                 if entries.count + loaded.count > Self.capacity { entries.removeAll(keepingCapacity: true) }
-                for summary in loaded {
-                    found[summary.id] = summary
-                    if let key = finder.key(of: summary.id) { entries[summary.id] = (key, summary) }
-                }
+                for entry in loaded where entry.key >= 0 { entries[entry.summary.id] = entry }
             }
         }
         return ids.compactMap { found[$0] }

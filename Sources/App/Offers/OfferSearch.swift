@@ -262,6 +262,8 @@ enum OfferSearch {
         let total: Int
         /// Distance from the searched place, by offer, when a place was given.
         let distances: [UUID: Double]
+        /// The API's JSON of offers remembered with it (without the distance), by offer.
+        var json: [UUID: [UInt8]] = [:]
     }
 
     /// How many offers, by relevance, the matching service orders when sorting by fit.
@@ -317,10 +319,14 @@ enum OfferSearch {
             let start = min((filter.page - 1) * OfferFilter.pageSize, ids.count)
             ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
         }
-        let offers = if let finder, let summaries = memory.summaries {
-            try await summaries.load(ids, finder: finder, on: db)
+        var offers: [OfferSummary]
+        var json: [UUID: [UInt8]] = [:]
+        if let finder, let summaries = memory.summaries {
+            let entries = try await summaries.entries(ids, finder: finder, on: db)
+            offers = entries.map(\.summary)
+            for entry in entries { json[entry.summary.id] = entry.json }
         } else {
-            try await OfferSummary.load(ids, on: db)
+            offers = try await OfferSummary.load(ids, on: db)
         }
         var distances: [UUID: Double] = [:]
         if let near = filter.near {
@@ -330,7 +336,7 @@ enum OfferSearch {
                 }
             }
         }
-        return Result(offers: offers, total: total, distances: distances)
+        return Result(offers: offers, total: total, distances: distances, json: json)
     }
 
     /// The ids of the offers from `offset` on (at most `limit`) that the database's full-text index finds,

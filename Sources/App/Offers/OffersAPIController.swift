@@ -59,16 +59,36 @@ struct OffersAPIController: RouteCollection {
             hoursPerWeek: offer.hoursPerWeek, locality: offer.localityName, voivodeship: offer.voivodeshipCode,
             remote: offer.remote, volunteersNeeded: offer.volunteersNeeded, minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome,
             involvesChildren: offer.involvesChildren, accessible: offer.accessible, recruitmentDeadline: offer.recruitmentDeadline,
-            status: offer.status, distanceKm: distance.map { ($0 * 10).rounded() / 10 })
+            status: offer.status, distanceKm: distance.map(roundedDistance))
     }
 
+    /// An `OfferList`, written from the JSON of each offer that the search remembers with it (the distance
+    /// added to it), so a search encodes only what is new.
     @Sendable
-    func apiSearch(req: Request) async throws -> OfferList {
+    func apiSearch(req: Request) async throws -> Response {
         let filter = try await OfferFilter.parse(req, api: true)
         let result = try await OfferSearch.search(filter, memory: req.application.memoryIndexes, on: req.db)
-        return OfferList(items: result.offers.map { Self.dto($0, distance: result.distances[$0.id]) },
-                         total: result.total, page: filter.page, pageSize: OfferFilter.pageSize)
+        let encoder = JSONEncoder()
+        var body = ByteBuffer()
+        body.writeString(#"{"items":["#)
+        for (index, offer) in result.offers.enumerated() {
+            if index > 0 { body.writeString(",") }
+            let json = try result.json[offer.id] ?? Array(encoder.encode(Self.dto(offer, distance: nil)))
+            if let distance = result.distances[offer.id] {
+                // The object without its closing brace, then the distance.
+                body.writeBytes(json.dropLast())
+                body.writeString(#","distanceKm":"# + String(Self.roundedDistance(distance)) + "}")
+            } else {
+                body.writeBytes(json)
+            }
+        }
+        body.writeString(#"],"total":\#(result.total),"page":\#(filter.page),"pageSize":\#(OfferFilter.pageSize)}"#)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
+
+    static func roundedDistance(_ kilometres: Double) -> Double { (kilometres * 10).rounded() / 10 }
 
     @Sendable
     func apiOffer(req: Request) async throws -> OfferDTO {

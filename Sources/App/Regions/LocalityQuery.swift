@@ -1,5 +1,6 @@
 import Fluent
 import KorpusCore
+import SQLKit
 import Synchronization
 
 /// Finding localities by a name typed in any form of diacritics ("lodz" finds Łódź, "Łódź" finds it too).
@@ -80,11 +81,29 @@ enum LocalityQuery {
 
     private static let positions = Mutex<[String: Position]>([:])
 
-    /// The names of localities by id, for lists that show where things are.
+    /// The names of localities by id, for lists that show where things are; remembered, as the list of
+    /// localities does not change while the application runs.
     static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
-        let localities = try await LocalityRecord.query(on: db).filter(\.$id ~~ unique).all()
-        return Dictionary(uniqueKeysWithValues: localities.compactMap { record in record.id.map { ($0, record.name) } })
+        var found: [Int: String] = [:]
+        var missing: [Int] = []
+        names.withLock { names in
+            for id in unique { if let name = names[id] { found[id] = name } else { missing.append(id) } }
+        }
+        if !missing.isEmpty, let sql = db as? any SQLDatabase {
+            var loaded: [Int: String] = [:]
+            for row in try await sql.raw("SELECT id, name FROM \(unsafeRaw: LocalityRecord.schema) WHERE id IN (" + DistanceSQL.list(missing) + ")").all() {
+                loaded[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "name", as: String.self)
+            }
+            found.merge(loaded) { first, _ in first }
+            names.withLock { names in
+                if names.count + loaded.count > 50_000 { names.removeAll(keepingCapacity: true) }
+                names.merge(loaded) { first, _ in first }
+            }
+        }
+        return found
     }
+
+    private static let names = Mutex<[Int: String]>([:])
 }

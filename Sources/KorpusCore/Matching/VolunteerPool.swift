@@ -28,6 +28,7 @@ public struct VolunteerPool: Sendable {
     private var latitudes: [Double] = []
     private var longitudes: [Double] = []
     private var remote: [Bool] = []
+    private var updatedAt: [Double] = []
     private var slotByVolunteer: [UUID: Int] = [:]
 
     public init() {}
@@ -51,6 +52,7 @@ public struct VolunteerPool: Sendable {
             latitudes[slot] = entry.facts.latitude ?? .nan
             longitudes[slot] = entry.facts.longitude ?? .nan
             remote[slot] = entry.facts.remote
+            updatedAt[slot] = entry.updatedAt
             return
         }
         slotByVolunteer[entry.volunteerID] = volunteers.count
@@ -58,6 +60,7 @@ public struct VolunteerPool: Sendable {
         latitudes.append(entry.facts.latitude ?? .nan)
         longitudes.append(entry.facts.longitude ?? .nan)
         remote.append(entry.facts.remote)
+        updatedAt.append(entry.updatedAt)
     }
 
     /// Removes by moving the last entry into the freed slot.
@@ -69,12 +72,14 @@ public struct VolunteerPool: Sendable {
             latitudes[slot] = latitudes[last]
             longitudes[slot] = longitudes[last]
             remote[slot] = remote[last]
+            updatedAt[slot] = updatedAt[last]
             slotByVolunteer[volunteers[slot].volunteerID] = slot
         }
         volunteers.removeLast()
         latitudes.removeLast()
         longitudes.removeLast()
         remote.removeLast()
+        updatedAt.removeLast()
     }
 
     /// The `limit` most recently updated offers of help that are remote (`remote`) or not, and then, when
@@ -86,7 +91,7 @@ public struct VolunteerPool: Sendable {
         var order = Ordering(limit: limit)
         for slot in volunteers.indices where remote[slot] == wantsRemote {
             if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { continue }
-            order.offer(Ordering.Entry(first: -volunteers[slot].updatedAt, second: 0, key: Int64(slot), slot: Int32(slot)))
+            order.offer(Ordering.Entry(first: -updatedAt[slot], second: 0, key: Int64(slot), slot: Int32(slot)))
         }
         return order.sorted().map { entry in
             var found = volunteers[Int(entry.slot)]

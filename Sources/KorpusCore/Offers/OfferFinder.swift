@@ -239,39 +239,68 @@ public struct OfferFinder: Sendable {
         return found
     }
 
-    /// The slots having a word that begins with every term, with their BM25 scores (higher is better).
-    private func scored(_ terms: [String]) -> [(slot: Int32, score: Double)] {
-        let slotCount = ids.count
-        var scores = [Double](repeating: 0, count: slotCount)
-        var matched = [UInt8](repeating: 0, count: slotCount)
-        var termFrequency = [UInt32](repeating: 0, count: slotCount)
+    /// The slots having a word that begins with every term and passing `admits`, with their BM25 scores
+    /// (higher is better). Each term's matches are gathered as a list ordered by slot — the words beginning
+    /// with it merged, summing how often they occur — and the terms' lists are intersected, so nothing the
+    /// size of the whole index is touched. A term's document frequency is taken as the length of its
+    /// words' lists (exact for a term that begins one word; an offer with two such words counts twice).
+    private func scored(_ terms: [String], admits: (Int) -> Bool) -> [(slot: Int32, score: Double)] {
         let averageLength = count > 0 ? max(1, Double(totalLength) / Double(count)) : 1
-        var last: [Int32] = []
+        var result: [(slot: Int32, score: Double)] = []
         for (index, term) in terms.enumerated() {
-            var touched: [Int32] = []
+            var matches: [(slot: Int32, times: UInt32)] = []
+            var frequency = 0
             for word in words(beginningWith: term) {
                 let slots = postings[Int(word)], times = frequencies[Int(word)]
-                for position in slots.indices {
-                    let slot = Int(slots[position])
-                    // Only slots that matched every term before count.
-                    guard matched[slot] == UInt8(index), flags[slot] & Self.alive != 0 else { continue }
-                    if termFrequency[slot] == 0 { touched.append(slots[position]) }
-                    termFrequency[slot] += UInt32(times[position])
+                frequency += slots.count
+                var list: [(slot: Int32, times: UInt32)] = []
+                for position in slots.indices where admits(Int(slots[position])) {
+                    list.append((slots[position], UInt32(times[position])))
                 }
+                matches = matches.isEmpty ? list : Self.union(matches, list)
             }
-            let n = Double(touched.count)
+            let n = Double(min(frequency, count))
             let idf = log((Double(count) - n + 0.5) / (n + 0.5) + 1)
-            for slot in touched.map(Int.init) {
-                let tf = Double(termFrequency[slot])
-                let norm = Self.k1 * (1 - Self.b + Self.b * Double(lengths[slot]) / averageLength)
-                scores[slot] += idf * tf * (Self.k1 + 1) / (tf + norm)
-                matched[slot] += 1
-                termFrequency[slot] = 0
+            var termScores: [(slot: Int32, score: Double)] = []
+            termScores.reserveCapacity(matches.count)
+            for match in matches {
+                let tf = Double(match.times)
+                let norm = Self.k1 * (1 - Self.b + Self.b * Double(lengths[Int(match.slot)]) / averageLength)
+                termScores.append((match.slot, idf * tf * (Self.k1 + 1) / (tf + norm)))
             }
-            last = touched
-            if touched.isEmpty { return [] }
+            result = index == 0 ? termScores : Self.intersection(result, termScores)
+            if result.isEmpty { return [] }
         }
-        return last.map { ($0, scores[Int($0)]) }
+        return result
+    }
+
+    /// Two lists ordered by slot merged into one, the times of a slot in both added up.
+    static func union(_ a: [(slot: Int32, times: UInt32)], _ b: [(slot: Int32, times: UInt32)]) -> [(slot: Int32, times: UInt32)] {
+        var merged: [(slot: Int32, times: UInt32)] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].slot < b[j].slot) {
+                merged.append(a[i]); i += 1
+            } else if i == a.count || b[j].slot < a[i].slot {
+                merged.append(b[j]); j += 1
+            } else {
+                merged.append((a[i].slot, a[i].times + b[j].times)); i += 1; j += 1
+            }
+        }
+        return merged
+    }
+
+    /// The slots in both lists ordered by slot, their scores added up.
+    static func intersection(_ a: [(slot: Int32, score: Double)], _ b: [(slot: Int32, score: Double)]) -> [(slot: Int32, score: Double)] {
+        var both: [(slot: Int32, score: Double)] = []
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i].slot < b[j].slot { i += 1 } else if b[j].slot < a[i].slot { j += 1 } else {
+                both.append((a[i].slot, a[i].score + b[j].score)); i += 1; j += 1
+            }
+        }
+        return both
     }
 
     /// The page of offers that meet the query, in its order, and how many there are.
@@ -287,11 +316,16 @@ public struct OfferFinder: Sendable {
         var order = Ordering(limit: query.offset + query.limit)
         var total = 0
 
+        /// The conditions on a slot's own columns, tried first.
+        func admits(_ slot: Int) -> Bool {
+            guard flags[slot] & required == required else { return false }
+            if let area, areas[slot] != area { return false }
+            if let voivodeship, voivodeships[slot] != voivodeship { return false }
+            return true
+        }
+
         func consider(_ slot: Int, score: Double) {
             let flag = flags[slot]
-            guard flag & required == required else { return }
-            if let area, areas[slot] != area { return }
-            if let voivodeship, voivodeships[slot] != voivodeship { return }
             if let from, endDays[slot] != Self.noDay, endDays[slot] < from { return }
             if let to, startDays[slot] != Self.noDay, startDays[slot] > to { return }
             var distance = Double.infinity
@@ -313,9 +347,9 @@ public struct OfferFinder: Sendable {
         }
 
         if query.terms.isEmpty {
-            for slot in ids.indices { consider(slot, score: 0) }
+            for slot in ids.indices where admits(slot) { consider(slot, score: 0) }
         } else {
-            for (slot, score) in scored(query.terms) { consider(Int(slot), score: score) }
+            for (slot, score) in scored(query.terms, admits: admits) { consider(Int(slot), score: score) }
         }
         let page = order.sorted().dropFirst(query.offset).map { ids[Int($0.slot)] }
         return Found(ids: Array(page), total: total)
