@@ -109,7 +109,7 @@ struct VolunteerPoolTests {
     static func volunteer(_ number: Int, at place: (latitude: Double, longitude: Double)?, remote: Bool = false, updated: Double,
                           born: String = "2000-01-01") -> AvailableVolunteer {
         AvailableVolunteer(helpOfferID: OfferFinderTests.id(100 + number), volunteerID: OfferFinderTests.id(number), updatedAt: updated,
-                           bornOn: Age.parseDay(born),
+                           bornOn: Age.parseDay(born).flatMap(Age.dayNumber),
                            facts: VolunteerFacts(age: nil, latitude: place?.latitude, longitude: place?.longitude, remote: remote))
     }
 
@@ -120,7 +120,7 @@ struct VolunteerPoolTests {
             Self.volunteer(3, at: OfferFinderTests.warsaw, updated: 30),
             Self.volunteer(4, at: nil, remote: true, updated: 40),
         ])
-        let today = Age.parseDay("2026-12-01")!
+        let today = Age.dayNumber(Age.parseDay("2026-12-01")!)!
         let near = pool.newest(remote: false, near: (OfferFinderTests.gdansk.latitude, OfferFinderTests.gdansk.longitude, 100), limit: 10, today: today)
         #expect(near.map(\.volunteerID) == [2, 1].map(OfferFinderTests.id))
         #expect(near.first?.facts.age == 16)

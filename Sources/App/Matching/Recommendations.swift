@@ -77,7 +77,7 @@ enum Recommendations {
         var candidates: [AvailableVolunteer]
         if let volunteers = memory.volunteers {
             let pool = try await volunteers.current(on: db)
-            let today = Age.today()
+            let today = Age.dayNumber(Age.today()) ?? 0
             candidates = pool.newest(remote: true, near: nil, limit: Self.candidates / 5, today: today)
             if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
                 candidates += pool.newest(remote: false, near: (latitude, longitude, volunteerReachKilometres), limit: Self.candidates, today: today)
@@ -212,10 +212,10 @@ enum Recommendations {
                     + " ORDER BY h.updated_at DESC LIMIT \(literal: index == 0 ? candidates / 5 : candidates)) c JOIN help_offers h ON h.id = c.id",
                 where: "1 = 1", on: sql)
         }
-        let today = Age.today()
+        let today = Age.dayNumber(Age.today()) ?? 0
         return found.map { candidate in
             var candidate = candidate
-            candidate.facts.age = candidate.bornOn.flatMap { Age.years(bornOn: $0, today: today) }
+            candidate.facts.age = candidate.bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
             return candidate
         }
     }

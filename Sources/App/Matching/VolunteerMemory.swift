@@ -36,24 +36,25 @@ extension AvailableVolunteer {
             """ + " " + source + " JOIN users u ON u.id = h.volunteer_id WHERE u.status = \(bind: User.Status.active.rawValue) AND " + condition).all()
         var entries: [AvailableVolunteer] = []
         entries.reserveCapacity(rows.count)
+        var interner = Interner()
         for row in rows {
             entries.append(AvailableVolunteer(
                 helpOfferID: try row.decode(column: "id", as: UUID.self), volunteerID: try row.decode(column: "volunteer_id", as: UUID.self),
                 updatedAt: try row.decode(column: "updated_at", as: Date.self).timeIntervalSince1970,
-                bornOn: try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay),
+                bornOn: try row.decode(column: "date_of_birth", as: String?.self).flatMap(Age.parseDay).flatMap(Age.dayNumber),
                 facts: VolunteerFacts(
                     age: nil, recordCheckAcknowledged: try row.decode(column: "record_check", as: Bool.self),
-                    skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
-                    areas: Set(try row.decode(column: "areas", as: String.self).split(separator: ",").compactMap { OfferArea(rawValue: String($0)) }),
-                    slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
+                    skills: interner.list(try row.decode(column: "skills", as: String.self)),
+                    areas: interner.areas(try row.decode(column: "areas", as: String.self)),
+                    slots: interner.slots(try row.decode(column: "weekly_slots", as: String.self)),
                     latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                     travelKilometres: Double(try row.decode(column: "distance_km", as: Int.self)), remote: try row.decode(column: "remote", as: Bool.self),
-                    languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
+                    languages: interner.list(try row.decode(column: "languages", as: String.self)),
                     needsAccessibility: try row.decode(column: "needs_accessibility", as: Bool.self))))
         }
         // A guardian's consent matters for minors only; it is read for them alone.
-        let today = Age.today()
-        let minors = entries.filter { $0.bornOn.flatMap { Age.years(bornOn: $0, today: today) }.map { $0 < OfferMatcher.adultAge } ?? false }
+        let today = Age.dayNumber(Age.today()) ?? 0
+        let minors = entries.filter { $0.bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }.map { $0 < OfferMatcher.adultAge } ?? false }
         var consented = Set<UUID>()
         for start in stride(from: 0, to: minors.count, by: 1_000) {
             let batch = minors[start..<min(start + 1_000, minors.count)].map(\.volunteerID)

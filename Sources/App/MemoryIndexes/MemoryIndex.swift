@@ -321,3 +321,33 @@ struct ChangeLogWriteNote<M: Model>: AsyncModelMiddleware {
         ChangeLog.noteLocalWrite()
     }
 }
+
+/// Equal lists read from many rows kept as one copy: the reference data set has a few hundred distinct
+/// lists of skills, slots or languages among 100,000 offers, and each copy would be its own allocation.
+struct Interner {
+    private var lists: [String: [String]] = [:]
+    private var slots: [String: Set<WeeklySlot>] = [:]
+    private var areas: [String: Set<OfferArea>] = [:]
+
+    /// A comma-separated list (`CommaList`).
+    mutating func list(_ raw: String) -> [String] {
+        if let known = lists[raw] { return known }
+        let items = CommaList.items(raw)
+        lists[raw] = items
+        return items
+    }
+
+    mutating func slots(_ raw: String) -> Set<WeeklySlot> {
+        if let known = slots[raw] { return known }
+        let set = WeeklySlot.set(raw)
+        slots[raw] = set
+        return set
+    }
+
+    mutating func areas(_ raw: String) -> Set<OfferArea> {
+        if let known = areas[raw] { return known }
+        let set = Set(raw.split(separator: ",").compactMap { OfferArea(rawValue: String($0)) })
+        areas[raw] = set
+        return set
+    }
+}

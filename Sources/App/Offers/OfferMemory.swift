@@ -24,10 +24,11 @@ extension OfferFinder: MemoryIndexContent {
 
     func updated(_ ids: [UUID], on sql: any SQLDatabase) async throws -> OfferFinder {
         var found: [FindableOffer] = []
+        var interner = Interner()
         for start in stride(from: 0, to: ids.count, by: 1_000) {
             let batch = Array(ids[start..<min(start + 1_000, ids.count)])
             for row in try await sql.raw(SQLQueryString(Self.columns) + " WHERE s.offer_id IN (" + DistanceSQL.list(batch) + ")").all() {
-                found.append(try OfferRowReader.offer(row))
+                found.append(try OfferRowReader.offer(row, interner: &interner))
             }
         }
         let present = Set(found.map(\.id))
@@ -39,12 +40,12 @@ extension OfferFinder: MemoryIndexContent {
 
 /// Builds the finder from rows as the database streams them, so the texts are not all held at once.
 private final class OfferRowReader: Sendable {
-    private let state = Mutex<(finder: OfferFinder, error: (any Error)?)>((OfferFinder(), nil))
+    private let state = Mutex<(finder: OfferFinder, interner: Interner, error: (any Error)?)>((OfferFinder(), Interner(), nil))
 
     func read(_ row: any SQLRow) {
         state.withLock { state in
             guard state.error == nil else { return }
-            do { state.finder.add(try Self.offer(row)) } catch { state.error = error }
+            do { state.finder.add(try Self.offer(row, interner: &state.interner)) } catch { state.error = error }
         }
     }
 
@@ -56,7 +57,7 @@ private final class OfferRowReader: Sendable {
         }
     }
 
-    static func offer(_ row: any SQLRow) throws -> FindableOffer {
+    static func offer(_ row: any SQLRow, interner: inout Interner) throws -> FindableOffer {
         let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
         return FindableOffer(
             key: try row.decode(column: "key", as: Int64.self), id: try row.decode(column: "offer_id", as: UUID.self),
@@ -68,12 +69,12 @@ private final class OfferRowReader: Sendable {
             text: try row.decode(column: "search_text", as: String.self),
             facts: OfferFacts(
                 area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
-                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
+                skills: interner.list(try row.decode(column: "skills", as: String.self)),
                 schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
-                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
+                slots: interner.slots(try row.decode(column: "weekly_slots", as: String.self)),
                 latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
                 remote: try row.decode(column: "remote", as: Bool.self),
-                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
+                languages: interner.list(try row.decode(column: "languages", as: String.self)),
                 minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
                 involvesChildren: try row.decode(column: "involves_children", as: Bool.self),
                 accessible: try row.decode(column: "accessible", as: Bool.self)))

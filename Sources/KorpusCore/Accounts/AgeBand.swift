@@ -39,6 +39,19 @@ public enum Age {
         return years >= 0 ? years : nil
     }
 
+    /// A day as one number, year × 10,000 + month × 100 + day (20261201): compact to keep for many people,
+    /// and ordered as the days are.
+    public static func dayNumber(_ day: DateComponents) -> Int32? {
+        guard let year = day.year, let month = day.month, let dayOfMonth = day.day else { return nil }
+        return Int32(year * 10_000 + month * 100 + dayOfMonth)
+    }
+
+    /// Whole years of age on `today`, both given as `dayNumber`s — the same arithmetic as on components.
+    public static func years(bornOnDay birth: Int32, today: Int32) -> Int? {
+        let years = Int((today - birth) / 10_000)
+        return today >= birth ? years : nil
+    }
+
     /// Today's year, month and day in the programme's time zone.
     public static func today(_ now: Date = Date()) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)

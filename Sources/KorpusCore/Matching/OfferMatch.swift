@@ -7,7 +7,7 @@ public struct VolunteerFacts: Sendable {
     public var guardianConsent: Bool
     /// Whether the volunteer has said they will show a record check (required for work with children).
     public var recordCheckAcknowledged: Bool
-    public var skills: [String] { didSet { skillTerms = skills.map(SearchTerms.recurring) } }
+    public var skills: [String] { didSet { skillTerms = OfferFacts.terms(of: skills) } }
     /// The search terms of each skill, worked out once rather than for every offer scored.
     public private(set) var skillTerms: [[String]] = []
     public var areas: Set<OfferArea>
@@ -31,7 +31,7 @@ public struct VolunteerFacts: Sendable {
         self.guardianConsent = guardianConsent
         self.recordCheckAcknowledged = recordCheckAcknowledged
         self.skills = skills
-        self.skillTerms = skills.map(SearchTerms.recurring)
+        self.skillTerms = OfferFacts.terms(of: skills)
         self.areas = areas
         self.slots = slots
         self.latitude = latitude
@@ -86,9 +86,20 @@ public struct OfferFacts: Sendable {
         self.openForApplications = openForApplications
     }
 
+    /// The terms of each skill, worked out once per list: the same lists recur over many offers, and the
+    /// offers held in memory then share one copy.
     static func terms(of skills: [String]) -> [[String]] {
-        skills.map(SearchTerms.recurring).filter { !$0.isEmpty }
+        let key = skills.joined(separator: "\n")
+        if let known = termsMemo.withLock({ $0[key] }) { return known }
+        let found = skills.map(SearchTerms.recurring).filter { !$0.isEmpty }
+        termsMemo.withLock { entries in
+            if entries.count >= SearchTerms.memoCapacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = found
+        }
+        return found
     }
+
+    private static let termsMemo = LockedDictionary<[[String]]>()
 
     static func otherThanPolish(_ languages: [String]) -> [(name: String, folded: String)] {
         languages.compactMap { written in

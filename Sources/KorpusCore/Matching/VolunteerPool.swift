@@ -7,11 +7,12 @@ public struct AvailableVolunteer: Sendable {
     public var volunteerID: UUID
     /// Seconds since 1970.
     public var updatedAt: Double
-    public var bornOn: DateComponents?
+    /// The date of birth as `Age.dayNumber`.
+    public var bornOn: Int32?
     /// Everything but the age, which changes with the day.
     public var facts: VolunteerFacts
 
-    public init(helpOfferID: UUID, volunteerID: UUID, updatedAt: Double, bornOn: DateComponents?, facts: VolunteerFacts) {
+    public init(helpOfferID: UUID, volunteerID: UUID, updatedAt: Double, bornOn: Int32?, facts: VolunteerFacts) {
         self.helpOfferID = helpOfferID
         self.volunteerID = volunteerID
         self.updatedAt = updatedAt
@@ -84,9 +85,9 @@ public struct VolunteerPool: Sendable {
 
     /// The `limit` most recently updated offers of help that are remote (`remote`) or not, and then, when
     /// `near` is given, lie within its distance — the candidates scored for an offer — with their ages on
-    /// `today`.
+    /// `today` (an `Age.dayNumber`).
     public func newest(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int,
-                       today: DateComponents) -> [AvailableVolunteer] {
+                       today: Int32) -> [AvailableVolunteer] {
         let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
         var order = Ordering(limit: limit)
         for slot in volunteers.indices where remote[slot] == wantsRemote {
@@ -95,7 +96,7 @@ public struct VolunteerPool: Sendable {
         }
         return order.sorted().map { entry in
             var found = volunteers[Int(entry.slot)]
-            found.facts.age = found.bornOn.flatMap { Age.years(bornOn: $0, today: today) }
+            found.facts.age = found.bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
             return found
         }
     }

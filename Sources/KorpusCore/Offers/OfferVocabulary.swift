@@ -142,7 +142,7 @@ public enum SearchTerms {
     }
 
     static let memoCapacity = 50_000
-    private static let memo = LockedDictionary()
+    private static let memo = LockedDictionary<[String]>()
 
     /// Cuts one inflectional ending when at least four letters remain: "seniorom" → "senior".
     public static func stem(_ word: String) -> String {
@@ -223,12 +223,12 @@ public enum PlaceWords {
     }
 }
 
-/// A dictionary behind a lock, for the memo of `SearchTerms.recurring`.
-final class LockedDictionary: @unchecked Sendable {
+/// A dictionary behind a lock, for memos such as that of `SearchTerms.recurring`.
+final class LockedDictionary<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: [String]] = [:]
+    private var entries: [String: Value] = [:]
 
-    func withLock<T>(_ body: (inout [String: [String]]) -> T) -> T {
+    func withLock<T>(_ body: (inout [String: Value]) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         return body(&entries)
