@@ -1,6 +1,7 @@
 import Fluent
 import KorpusCore
 import Leaf
+import LeafKit
 import Vapor
 
 /// The one place that wires Korpus together: settings, database, migrations, views, middleware, commands
@@ -53,6 +54,18 @@ public func configure(_ app: Application, settings: Settings, database: Database
 
     // Views
     app.views.use(.leaf)
+    if settings.cacheTemplates {
+        // Leaf re-reads and re-parses every template on every page in the development environment (the
+        // default of `korpus serve`); parsed once, a page renders several times faster.
+        app.views.use { app in
+            var userInfo = app.leaf.userInfo
+            userInfo["application"] = app
+            var cache = app.leaf.cache
+            cache.isEnabled = true
+            return LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: cache, sources: app.leaf.sources,
+                                eventLoop: app.eventLoopGroup.next(), userInfo: userInfo)
+        }
+    }
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["number"] = NumberTag()

@@ -183,3 +183,16 @@ struct FormattingTests {
         #expect(DateFormat(catalogue: try .bundled(.pl)).longDay("garbage") == "garbage")
     }
 }
+
+@Suite("Filling catalogue texts")
+struct CatalogueFillTests {
+    @Test func placeholdersAreReplacedInOnePass() {
+        #expect(Catalogue.fill("{matched} z {total} umiejętności", ["matched": "3", "total": "4"]) == "3 z 4 umiejętności")
+        #expect(Catalogue.fill("Łódź: {km} km — {km}", ["km": "4"]) == "Łódź: 4 km — 4")
+        #expect(Catalogue.fill("{unknown} i {a}", ["a": "ą"]) == "{unknown} i ą", "a placeholder without an argument stays")
+        #expect(Catalogue.fill("{a}", ["a": "{b}", "b": "x"]) == "{b}", "a value is not read for placeholders")
+        #expect(Catalogue.fill("bez nawiasów", ["a": "x"]) == "bez nawiasów")
+        #expect(Catalogue.fill("{niedomknięty", ["niedomknięty": "x"]) == "{niedomknięty")
+        #expect(Catalogue.fill("{a}{b}", ["a": "1", "b": "2"]) == "12")
+    }
+}

@@ -1,5 +1,5 @@
 import Foundation
-import KorpusCore
+@testable import KorpusCore
 import Testing
 
 @Suite("The in-memory offer search")
@@ -101,6 +101,30 @@ struct OfferFinderTests {
         #expect(near.map(\.id) == [3, 2].map(Self.id))
         #expect(near.last?.facts.openForApplications == false, "its deadline has passed")
         #expect(finder.newest(remote: true, near: nil, limit: 10, today: "2026-12-10").map(\.id) == [Self.id(4)])
+    }
+}
+
+extension OfferFinderTests {
+    /// The grid the candidates are picked from gives what reading every offer gives.
+    @Test func theGridPicksWhatAReadingOfEveryOfferPicks() {
+        var generator = SystemRandomNumberGenerator()
+        var offers: [FindableOffer] = []
+        for number in 1...3_000 {
+            let place = (latitude: Double.random(in: 49.0...54.8, using: &generator), longitude: Double.random(in: 14.1...24.1, using: &generator))
+            offers.append(Self.offer(number, "oferta", at: place, remote: number % 10 == 0, published: Double(number % 977)))
+        }
+        var finder = OfferFinder(offers)
+        finder.apply(upserted: Array(offers.prefix(200)).map { var offer = $0; offer.publishedAt += 1_000; return offer }, removed: [Self.id(500)])
+        for (latitude, longitude, kilometres) in [(52.23, 21.01, 25.0), (54.35, 18.65, 100.0), (50.06, 19.94, 5.0), (51.1, 17.03, 400.0)] {
+            let found = finder.newest(remote: false, near: (latitude, longitude, kilometres), limit: 50, today: "2026-12-01").map(\.id)
+            let box = Box(latitude: latitude, longitude: longitude, kilometres: kilometres)
+            var current = Dictionary(uniqueKeysWithValues: offers.map { ($0.id, $0) })
+            for offer in offers.prefix(200) { current[offer.id]?.publishedAt += 1_000 }
+            current[Self.id(500)] = nil
+            let expected = current.values.filter { !$0.facts.remote && box.squaredDistance(latitude: $0.facts.latitude!, longitude: $0.facts.longitude!) != nil }
+                .sorted { $0.publishedAt != $1.publishedAt ? $0.publishedAt > $1.publishedAt : $0.key < $1.key }.prefix(50).map(\.id)
+            #expect(found == Array(expected), "\(latitude) \(longitude) \(kilometres)")
+        }
     }
 }
 

@@ -128,16 +128,26 @@ struct MatchingAPIController: RouteCollection {
         let excluded: [String: Int]
     }
 
+    /// A `RecommendationList`, each offer written from its remembered JSON (see `OffersAPIController.apiSearch`).
     @Sendable
-    func recommendations(req: Request) async throws -> RecommendationList {
+    func recommendations(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, memory: req.application.memoryIndexes, on: req.db)
-        return RecommendationList(
-            items: result.recommendations.map {
-                Recommendation(offer: OffersAPIController.dto($0.offer, distance: $0.match.kilometres), score: ($0.match.score * 10).rounded() / 10,
-                               reasons: $0.match.reasons.map { $0.text(in: req.catalogue) })
-            },
-            excluded: Dictionary(uniqueKeysWithValues: result.excluded.map { ($0.key.rawValue, $0.value) }))
+        let encoder = JSONEncoder()
+        var body = ByteBuffer()
+        body.writeString(#"{"items":["#)
+        for (index, recommendation) in result.recommendations.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeString(#"{"offer":"#)
+            try OffersAPIController.write(recommendation.offer, json: recommendation.json, distance: recommendation.match.kilometres, into: &body, encoder: encoder)
+            body.writeString(#","score":"# + String((recommendation.match.score * 10).rounded() / 10) + #","reasons":"#)
+            body.writeBytes(try encoder.encode(recommendation.match.reasons.map { $0.text(in: req.catalogue) }))
+            body.writeString("}")
+        }
+        body.writeString(#"],"excluded":"#)
+        body.writeBytes(try encoder.encode(Dictionary(uniqueKeysWithValues: result.excluded.map { ($0.key.rawValue, $0.value) })))
+        body.writeString("}")
+        return OffersAPIController.jsonResponse(body)
     }
 
     struct FittingVolunteer: Content {

@@ -16,6 +16,8 @@ enum Recommendations {
     struct Recommendation {
         let offer: OfferSummary
         let match: OfferMatch
+        /// The API's JSON of the offer when it is remembered (without the distance).
+        var json: [UInt8]?
     }
 
     struct Result {
@@ -179,10 +181,14 @@ enum Recommendations {
             guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { return nil }
             return (id, match)
         }
-        let summaries = if let finder, let cache = memory.summaries {
-            try await cache.load(best.map(\.0), finder: finder, on: db)
+        var json: [UUID: [UInt8]] = [:]
+        let summaries: [OfferSummary]
+        if let finder, let cache = memory.summaries {
+            let entries = try await cache.entries(best.map(\.0), finder: finder, on: db)
+            summaries = entries.map(\.summary)
+            for entry in entries { json[entry.summary.id] = entry.json }
         } else {
-            try await OfferSummary.load(best.map(\.0), on: db)
+            summaries = try await OfferSummary.load(best.map(\.0), on: db)
         }
         let matches = Dictionary(uniqueKeysWithValues: best.map { ($0.0, $0.1) })
         var missing: [String] = []
@@ -190,7 +196,9 @@ enum Recommendations {
         if volunteer.skills.isEmpty { missing.append("recommendations.missing.skills") }
         if volunteer.areas.isEmpty { missing.append("recommendations.missing.areas") }
         if volunteer.slots.isEmpty { missing.append("recommendations.missing.time") }
-        return Result(recommendations: summaries.compactMap { summary in matches[summary.id].map { Recommendation(offer: summary, match: $0) } },
+        return Result(recommendations: summaries.compactMap { summary in
+                          matches[summary.id].map { Recommendation(offer: summary, match: $0, json: json[summary.id]) }
+                      },
                       excluded: excluded, missing: missing)
     }
 

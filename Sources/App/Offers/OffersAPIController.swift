@@ -73,16 +73,25 @@ struct OffersAPIController: RouteCollection {
         body.writeString(#"{"items":["#)
         for (index, offer) in result.offers.enumerated() {
             if index > 0 { body.writeString(",") }
-            let json = try result.json[offer.id] ?? Array(encoder.encode(Self.dto(offer, distance: nil)))
-            if let distance = result.distances[offer.id] {
-                // The object without its closing brace, then the distance.
-                body.writeBytes(json.dropLast())
-                body.writeString(#","distanceKm":"# + String(Self.roundedDistance(distance)) + "}")
-            } else {
-                body.writeBytes(json)
-            }
+            try Self.write(offer, json: result.json[offer.id], distance: result.distances[offer.id], into: &body, encoder: encoder)
         }
         body.writeString(#"],"total":\#(result.total),"page":\#(filter.page),"pageSize":\#(OfferFilter.pageSize)}"#)
+        return Self.jsonResponse(body)
+    }
+
+    /// An `OfferDTO` written from its remembered JSON (encoded now when there is none), with the distance.
+    static func write(_ offer: OfferSummary, json: [UInt8]?, distance: Double?, into body: inout ByteBuffer, encoder: JSONEncoder) throws {
+        let json = try json ?? Array(encoder.encode(dto(offer, distance: nil)))
+        if let distance {
+            // The object without its closing brace, then the distance.
+            body.writeBytes(json.dropLast())
+            body.writeString(#","distanceKm":"# + String(roundedDistance(distance)) + "}")
+        } else {
+            body.writeBytes(json)
+        }
+    }
+
+    static func jsonResponse(_ body: ByteBuffer) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(buffer: body))

@@ -37,6 +37,9 @@ public struct Settings: Sendable {
     /// memory (`KORPUS_SEARCH_IN_MEMORY`, default true); off, the database answers each search (FTS5 or
     /// PostgreSQL full-text search) and the process holds no copy.
     public var searchInMemory: Bool = true
+    /// Whether templates are parsed once and kept (default true); `KORPUS_RELOAD_TEMPLATES=true` reads them
+    /// again for every page, for editing them while the server runs.
+    public var cacheTemplates: Bool = true
     /// The Ed25519 private key that seals documents, 32 bytes in base64 (`KORPUS_SIGNING_KEY`); when unset it
     /// is read from `<data>/document-signing.key`, which is created on first start. Every instance of one
     /// installation needs the same key.
@@ -101,6 +104,7 @@ public struct Settings: Sendable {
         if let trust = value("KORPUS_TRUST_PROXY") { settings.trustForwardedFor = try flag("KORPUS_TRUST_PROXY", trust) }
         if let worker = value("KORPUS_WORKER") { settings.runsWorker = try flag("KORPUS_WORKER", worker) }
         if let memory = value("KORPUS_SEARCH_IN_MEMORY") { settings.searchInMemory = try flag("KORPUS_SEARCH_IN_MEMORY", memory) }
+        if let reload = value("KORPUS_RELOAD_TEMPLATES") { settings.cacheTemplates = !(try flag("KORPUS_RELOAD_TEMPLATES", reload)) }
         if let poll = value("KORPUS_ALERT_POLL_SECONDS") {
             guard let seconds = Int(poll), (1...86_400).contains(seconds) else {
                 throw SettingsError.invalid(name: "KORPUS_ALERT_POLL_SECONDS", value: poll, expected: "whole seconds from 1 to 86400")
@@ -137,7 +141,7 @@ public struct Settings: Sendable {
         "KORPUS_DATA_DIR", "DATABASE_URL", "KORPUS_LOG_FORMAT", "KORPUS_MAX_BODY_BYTES",
         "KORPUS_DEMO_ON_FIRST_START", "KORPUS_ADMIN_EMAIL", "LOG_LEVEL", "KORPUS_BASE_URL", "KORPUS_SECURE_COOKIES",
         "KORPUS_TRUST_PROXY", "KORPUS_WORKER", "KORPUS_MAIL_TRANSPORT", "KORPUS_SENDMAIL", "KORPUS_MAIL_FROM",
-        "KORPUS_METRICS_TOKEN", "KORPUS_SIGNING_KEY", "KORPUS_SEARCH_IN_MEMORY", "KORPUS_ALERT_POLL_SECONDS",
+        "KORPUS_METRICS_TOKEN", "KORPUS_SIGNING_KEY", "KORPUS_SEARCH_IN_MEMORY", "KORPUS_ALERT_POLL_SECONDS", "KORPUS_RELOAD_TEMPLATES",
     ]
 }
 

@@ -88,12 +88,27 @@ public struct Catalogue: Sendable {
         }.sorted()
     }
 
-    private static func fill(_ template: String, _ arguments: [String: String]) -> String {
-        guard !arguments.isEmpty, template.contains("{") else { return template }
-        var result = template
-        for (name, value) in arguments {
-            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+    /// The template with each `{name}` of `arguments` replaced by its value, in one pass (a value is never
+    /// read for placeholders itself); a `{name}` without an argument stays as written.
+    static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        guard !arguments.isEmpty else { return template }
+        let utf8 = template.utf8
+        guard var open = utf8.firstIndex(of: UInt8(ascii: "{")) else { return template }
+        var result = ""
+        result.reserveCapacity(utf8.count + 16)
+        var copied = utf8.startIndex
+        while true {
+            guard let close = utf8[open...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            let name = String(Substring(utf8[utf8.index(after: open)..<close]))
+            if let value = arguments[name] {
+                result += Substring(utf8[copied..<open])
+                result += value
+                copied = utf8.index(after: close)
+            }
+            guard let next = utf8[utf8.index(after: open)...].firstIndex(of: UInt8(ascii: "{")) else { break }
+            open = next
         }
+        result += Substring(utf8[copied...])
         return result
     }
 }

@@ -87,6 +87,10 @@ public struct OfferFinder: Sendable {
     private var lengths: [UInt16] = []
     private var facts: [OfferFacts] = []
     private var slotByID: [UUID: Int32] = [:]
+    // Where the matching service picks its candidates: the remote offers, and the others by a grid of cells.
+    private var remoteSlots: [Int32] = []
+    private var cells: [Int64: [Int32]] = [:]
+    static let cellLatitude = 0.2, cellLongitude = 0.3
     // The inverted index: a word's number, its slots (ascending) and how often it occurs in each.
     private var wordNumbers: [String: Int32] = [:]
     private var postings: [[Int32]] = []
@@ -180,9 +184,26 @@ public struct OfferFinder: Sendable {
         lengths.append(stored)
         facts.append(offer.facts)
         slotByID[offer.id] = slot
+        place(slot)
         totalLength += Int(stored)
         count += 1
     }
+
+    /// Files a slot under the remote offers or its cell of the grid.
+    private mutating func place(_ slot: Int32) {
+        let index = Int(slot)
+        if flags[index] & Self.remote != 0 {
+            remoteSlots.append(slot)
+        } else if !latitudes[index].isNaN, !longitudes[index].isNaN {
+            cells[Self.cell(latitudes[index], longitudes[index]), default: []].append(slot)
+        }
+    }
+
+    static func cell(_ latitude: Double, _ longitude: Double) -> Int64 {
+        cell(row: Int64((latitude / cellLatitude).rounded(.down)), column: Int64((longitude / cellLongitude).rounded(.down)))
+    }
+
+    static func cell(row: Int64, column: Int64) -> Int64 { row << 32 | (column & 0xFFFF_FFFF) }
 
     /// Drops the slots of removed offers, renumbering the rest in the same order.
     private mutating func compact() {
@@ -197,6 +218,9 @@ public struct OfferFinder: Sendable {
         latitudes = keep(latitudes); longitudes = keep(longitudes); publishedAt = keep(publishedAt); startDays = keep(startDays)
         endDays = keep(endDays); deadlineDays = keep(deadlineDays); lengths = keep(lengths); facts = keep(facts)
         for (slot, id) in ids.enumerated() { slotByID[id] = Int32(slot) }
+        remoteSlots = []
+        cells = [:]
+        for slot in ids.indices { place(Int32(slot)) }
         for word in postings.indices {
             var slots: [Int32] = [], times: [UInt16] = []
             for (index, slot) in postings[word].enumerated() where newSlot[Int(slot)] >= 0 {
@@ -368,11 +392,27 @@ public struct OfferFinder: Sendable {
                        today: String) -> [(id: UUID, facts: OfferFacts)] {
         let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
         var order = Ordering(limit: limit)
-        for slot in ids.indices {
+        func consider(_ slot: Int) {
             let flag = flags[slot]
-            guard flag & Self.alive != 0, (flag & Self.remote != 0) == remote else { continue }
-            if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { continue }
+            guard flag & Self.alive != 0, (flag & Self.remote != 0) == remote else { return }
+            if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { return }
             order.offer(Ordering.Entry(first: -publishedAt[slot], second: 0, key: keys[slot], slot: Int32(slot)))
+        }
+        if remote {
+            for slot in remoteSlots { consider(Int(slot)) }
+        } else if let box {
+            // Only the cells the box touches.
+            let rows = Int64(((box.latitude - box.dLat) / Self.cellLatitude).rounded(.down))...Int64(((box.latitude + box.dLat) / Self.cellLatitude).rounded(.down))
+            let columns = Int64(((box.longitude - box.dLon) / Self.cellLongitude).rounded(.down))...Int64(((box.longitude + box.dLon) / Self.cellLongitude).rounded(.down))
+            if rows.count * columns.count <= cells.count {
+                for row in rows {
+                    for column in columns { for slot in cells[Self.cell(row: row, column: column)] ?? [] { consider(Int(slot)) } }
+                }
+            } else {
+                for slot in ids.indices { consider(slot) }
+            }
+        } else {
+            for slot in ids.indices { consider(slot) }
         }
         let day = Self.day(today)
         return order.sorted().map { (ids[Int($0.slot)], openFacts(Int($0.slot), today: day)) }
