@@ -49,7 +49,7 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     var preferredLanguage: Language { Language(rawValue: language) ?? .default }
 
     func age(on date: Date = Date()) -> Int? {
-        dateOfBirth.flatMap(Age.parseDay).flatMap { Age.years(bornOn: $0, on: date) }
+        dateOfBirth.flatMap(Age.parseDay).flatMap { Age.years(bornOn: $0, today: Age.today(date)) }
     }
 
     var ageBand: AgeBand? { age().map(AgeBand.of(age:)) }
