@@ -263,12 +263,13 @@ struct CreateAccountTables: AsyncMigration {
 /// Signs API requests in from `Authorization: Bearer <personal access token>`.
 struct AccessTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        // The token and its holder in one query.
         guard SecureToken.isWellFormed(bearer.token),
-            let token = try await AccessToken.query(on: request.db)
-                .filter(\.$tokenHash == SecureToken.hash(bearer.token)).filter(\.$revokedAt == nil).with(\.$user).first(),
-            token.user.status == User.Status.active.rawValue
+            let token = try await AccessToken.query(on: request.db).join(User.self, on: \AccessToken.$user.$id == \User.$id)
+                .filter(\.$tokenHash == SecureToken.hash(bearer.token)).filter(\.$revokedAt == nil).first(),
+            let user = try? token.joined(User.self), user.status == User.Status.active.rawValue
         else { return }
-        request.auth.login(token.user)
+        request.auth.login(user)
         if token.lastUsedAt.map({ Date().timeIntervalSince($0) > 300 }) ?? true {
             token.lastUsedAt = Date()
             try await token.save(on: request.db)

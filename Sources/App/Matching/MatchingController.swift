@@ -46,14 +46,14 @@ struct MatchingController: RouteCollection {
     @Sendable
     func recommendations(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let (facts, helpOffer) = try await Recommendations.facts(of: user, on: req.db)
+        let (facts, hasHelpOffer) = try await Recommendations.facts(of: user, on: req.db)
         let result = try await Recommendations.recommend(for: facts, memory: req.application.memoryIndexes, on: req.db)
         let items = Self.items(result.recommendations, req)
         let excluded = MatchExclusion.allCases.compactMap { exclusion in
             result.excluded[exclusion].map { "\(req.t(exclusion.catalogueKey)): \(NumberFormat.integer($0, in: req.language))" }
         }
         return try await req.render("matching/recommendations", title: req.t("recommendations.title"), Page(
-            items: items, excluded: excluded, missing: result.missing.map { req.t($0) }, hasHelpOffer: helpOffer != nil,
+            items: items, excluded: excluded, missing: result.missing.map { req.t($0) }, hasHelpOffer: hasHelpOffer,
             helpOfferHref: SitePath.myHelpOffer.path))
     }
 

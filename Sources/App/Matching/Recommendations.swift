@@ -28,37 +28,22 @@ enum Recommendations {
         let missing: [String]
     }
 
-    /// What the matching knows of a volunteer, with their offer of help (nil when they have none).
-    static func facts(of user: User, on db: any Database) async throws -> (facts: VolunteerFacts, helpOffer: HelpOffer?) {
-        let helpOffer = try await HelpOffer.query(on: db).filter(\.$volunteer.$id == user.requireID()).first()
-        return (try await facts(of: user, helpOffer: helpOffer, on: db), helpOffer)
-    }
-
-    /// What the matching knows of a volunteer: their age and guardian's consent, and their offer of help.
-    static func facts(of user: User, helpOffer: HelpOffer?, on db: any Database) async throws -> VolunteerFacts {
-        var facts = VolunteerFacts(age: user.age())
-        if let age = facts.age, age < OfferMatcher.adultAge {
-            let consent = try await ConsentRecord.query(on: db).filter(\.$user.$id == user.requireID())
-                .filter(\.$kind == ConsentRecord.Kind.guardian.rawValue).sort(\.$at, .descending).first()
-            facts.guardianConsent = consent?.granted == true
-        }
-        if let helpOffer {
-            facts.skills = helpOffer.skillList
-            facts.areas = Set(helpOffer.areaList)
-            facts.slots = WeeklySlot.set(helpOffer.weeklySlots)
-            facts.latitude = helpOffer.latitude
-            facts.longitude = helpOffer.longitude
-            facts.travelKilometres = Double(helpOffer.distanceKilometres)
-            facts.remote = helpOffer.remote
-            facts.languages = CommaList.items(helpOffer.languages)
-            facts.recordCheckAcknowledged = helpOffer.recordCheck
-            facts.needsAccessibility = helpOffer.needsAccessibility
+    /// What the matching knows of a volunteer — their age and guardian's consent, and their offer of help —
+    /// and whether they have an offer of help. Read in one query without building models (the API asks for it
+    /// on every call); the locality of the account stands in for the place when the offer of help has none.
+    static func facts(of user: User, on db: any Database) async throws -> (facts: VolunteerFacts, hasHelpOffer: Bool) {
+        guard let sql = db as? any SQLDatabase else { return (VolunteerFacts(age: user.age()), false) }
+        let helpOffer = try await AvailableVolunteer.read("help_offers h", where: "h.volunteer_id = \(bind: try user.requireID())", on: sql).first
+        var facts = helpOffer?.facts ?? VolunteerFacts(age: nil)
+        facts.age = user.age()
+        if helpOffer == nil, let age = facts.age, age < OfferMatcher.adultAge {
+            facts.guardianConsent = try await ConsentRecord.granted(.guardian, among: [try user.requireID()], on: db).isEmpty == false
         }
         if facts.latitude == nil, let localityID = user.localityID, let locality = try await LocalityRecord.find(localityID, on: db) {
             facts.latitude = locality.latitude
             facts.longitude = locality.longitude
         }
-        return facts
+        return (facts, helpOffer != nil)
     }
 
     /// An offer of help as the coordinators' list of fitting volunteers shows it.
