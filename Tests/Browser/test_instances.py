@@ -98,7 +98,7 @@ def test_an_offer_posted_through_one_instance_is_found_through_the_other(driver)
     driver.find_element(By.LINK_TEXT, "Nowa oferta").click()
     fill(driver, {
         "title": title, "description": "Pomagasz w porządkowaniu przydomowego ogrodu hospicjum.",
-        "area": "environment", "schedule": "regular", "hours_per_week": "2", "locality": "gdansk", "address": "ul. Długa 1",
+        "area": "environment", "schedule": "ongoing", "hours_per_week": "2", "locality": "gdansk", "address": "ul. Długa 1",
         "volunteers_needed": "2", "minimum_age": "16", "slot_sat-morning": True, "publish": True,
     })
     submit(driver)

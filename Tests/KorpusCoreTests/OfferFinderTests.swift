@@ -128,6 +128,33 @@ extension OfferFinderTests {
     }
 }
 
+extension OfferFinderTests {
+    /// Scoring where the offers are held gives what scoring copies of them gives.
+    @Test func scoringInPlaceAgreesWithTheMatcher() {
+        let finder = OfferFinder(Self.offers)
+        let volunteer = VolunteerFacts(age: 30, areas: [.seniors], latitude: Self.gdansk.latitude,
+                                       longitude: Self.gdansk.longitude, travelKilometres: 20, remote: true)
+        for remote in [true, false] {
+            var excluded: [MatchExclusion: Int] = [:]
+            let scored = finder.scored(for: volunteer, remote: remote, near: remote ? nil : (Self.gdansk.latitude, Self.gdansk.longitude, 20),
+                                       limit: 10, today: "2026-12-10", excluded: &excluded)
+            var expectedExcluded: [MatchExclusion: Int] = [:]
+            var expected: [(UUID, Double)] = []
+            for (id, facts) in finder.newest(remote: remote, near: remote ? nil : (Self.gdansk.latitude, Self.gdansk.longitude, 20), limit: 10,
+                                             today: "2026-12-10") {
+                switch OfferMatcher.match(volunteer, facts) {
+                case .success(let match): expected.append((id, match.score))
+                case .failure(let error): expectedExcluded[error.exclusion, default: 0] += 1
+                }
+            }
+            #expect(scored.map(\.id) == expected.map(\.0))
+            #expect(scored.map(\.score) == expected.map(\.1))
+            #expect(excluded == expectedExcluded)
+            #expect(remote || excluded[.recruitmentClosed] == 1, "offer 2's deadline has passed")
+        }
+    }
+}
+
 @Suite("The in-memory offers of help")
 struct VolunteerPoolTests {
     static func volunteer(_ number: Int, at place: (latitude: Double, longitude: Double)?, remote: Bool = false, updated: Double,
@@ -149,6 +176,11 @@ struct VolunteerPoolTests {
         #expect(near.map(\.volunteerID) == [2, 1].map(OfferFinderTests.id))
         #expect(near.first?.facts.age == 16)
         #expect(pool.newest(remote: true, near: nil, limit: 10, today: today).map(\.volunteerID) == [OfferFinderTests.id(4)])
+        let offer = OfferFacts(area: .seniors, latitude: OfferFinderTests.gdansk.latitude, longitude: OfferFinderTests.gdansk.longitude, minimumAge: 18)
+        let scored = pool.scored(for: offer, remote: false, near: (OfferFinderTests.gdansk.latitude, OfferFinderTests.gdansk.longitude, 100), limit: 10,
+                                 today: today)
+        #expect(scored.map(\.volunteerID) == [OfferFinderTests.id(1)], "the 16-year-old is too young for this offer")
+        #expect(scored.first?.score == (try? OfferMatcher.match(pool.entry(of: OfferFinderTests.id(1), today: today)!.facts, offer).get().score))
         pool.apply(upserted: [Self.volunteer(1, at: OfferFinderTests.gdansk, updated: 50)], removed: [OfferFinderTests.id(2), OfferFinderTests.id(3)])
         #expect(pool.count == 2)
         #expect(pool.newest(remote: false, near: nil, limit: 10, today: today).map(\.volunteerID) == [OfferFinderTests.id(1)])

@@ -61,29 +61,35 @@ enum Recommendations {
     static func volunteers(for offer: Offer, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
         guard let sql = db as? any SQLDatabase else { return [] }
         let facts = OfferFacts(offer)
-        var candidates: [AvailableVolunteer]
+        // Scores alone first (the offers of help held in memory are scored where they are); the reasons for the
+        // best only.
+        var best: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
         if let volunteers = memory.volunteers {
             let pool = try await volunteers.current(on: db)
             let today = Age.dayNumber(Age.today()) ?? 0
-            candidates = pool.newest(remote: true, near: nil, limit: Self.candidates / 5, today: today)
+            var scored = pool.scored(for: facts, remote: true, near: nil, limit: Self.candidates / 5, today: today)
             if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
-                candidates += pool.newest(remote: false, near: (latitude, longitude, volunteerReachKilometres), limit: Self.candidates, today: today)
+                scored += pool.scored(for: facts, remote: false, near: (latitude, longitude, volunteerReachKilometres), limit: Self.candidates, today: today)
             } else if offer.remote {
-                candidates += pool.newest(remote: false, near: nil, limit: Self.candidates, today: today)
+                scored += pool.scored(for: facts, remote: false, near: nil, limit: Self.candidates, today: today)
+            }
+            best = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
+                guard let candidate = pool.entry(of: entry.volunteerID, today: today),
+                    case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { return nil }
+                return (candidate.helpOfferID, candidate.volunteerID, match)
             }
         } else {
-            candidates = try await databaseCandidates(for: offer, on: sql)
-        }
-        // Scores alone first; the reasons for the best ones only.
-        var scored: [(candidate: Int, score: Double)] = []
-        for (index, candidate) in candidates.enumerated() {
-            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts, withReasons: false) else { continue }
-            scored.append((index, match.score))
-        }
-        let best: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
-            let candidate = candidates[entry.candidate]
-            guard case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { return nil }
-            return (candidate.helpOfferID, candidate.volunteerID, match)
+            let candidates = try await databaseCandidates(for: offer, on: sql)
+            var scored: [(candidate: Int, score: Double)] = []
+            for (index, candidate) in candidates.enumerated() {
+                guard case .success(let match) = OfferMatcher.match(candidate.facts, facts, withReasons: false) else { continue }
+                scored.append((index, match.score))
+            }
+            best = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
+                let candidate = candidates[entry.candidate]
+                guard case .success(let match) = OfferMatcher.match(candidate.facts, facts) else { return nil }
+                return (candidate.helpOfferID, candidate.volunteerID, match)
+            }
         }
         guard !best.isEmpty else { return [] }
         // What the list shows is read for the best ones only.
@@ -132,18 +138,21 @@ enum Recommendations {
     /// newest remote ones: from the in-memory index when there is one (`memory`), from the database otherwise.
     static func recommend(for volunteer: VolunteerFacts, memory: MemoryIndexes, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { return Result(recommendations: [], excluded: [:], missing: []) }
-        var found: [(id: UUID, facts: OfferFacts)]
         var finder: OfferFinder?
         let near = volunteer.latitude.flatMap { latitude in volunteer.longitude.map { (latitude, $0, volunteer.travelKilometres) } }
+        let today = OfferDates.today()
+        // Scores alone first (the offers held in memory are scored where they are); the reasons for the best only.
+        var scored: [(id: UUID, score: Double)] = []
+        var excluded: [MatchExclusion: Int] = [:]
+        var read: [UUID: OfferFacts] = [:]
         if let offers = memory.offers {
             let current = try await offers.current(on: db)
             finder = current
-            let today = OfferDates.today()
-            found = current.newest(remote: true, near: nil, limit: candidates / 5, today: today)
-                + current.newest(remote: false, near: near, limit: candidates, today: today)
+            scored = current.scored(for: volunteer, remote: true, near: nil, limit: candidates / 5, today: today, excluded: &excluded)
+                + current.scored(for: volunteer, remote: false, near: near, limit: candidates, today: today, excluded: &excluded)
         } else {
             // Two indexed reads rather than one with OR: the offers near the volunteer, and the remote ones.
-            found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
+            var found = try await offerFacts(where: "s.remote = \(bind: true)", limit: candidates / 5, on: sql)
             if let near {
                 found += try await offerFacts(
                     where: DistanceSQL.within(alias: "s", latitude: near.0, longitude: near.1, kilometres: near.2)
@@ -151,20 +160,18 @@ enum Recommendations {
             } else {
                 found += try await offerFacts(where: "s.remote = \(bind: false)", limit: candidates, on: sql)
             }
-        }
-        // Scores alone first; the reasons for the best ones only.
-        var scored: [(candidate: Int, score: Double)] = []
-        var excluded: [MatchExclusion: Int] = [:]
-        for (index, (_, facts)) in found.enumerated() {
-            switch OfferMatcher.match(volunteer, facts, withReasons: false) {
-            case .success(let match): scored.append((index, match.score))
-            case .failure(let error): excluded[error.exclusion, default: 0] += 1
+            for (id, facts) in found {
+                read[id] = facts
+                switch OfferMatcher.match(volunteer, facts, withReasons: false) {
+                case .success(let match): scored.append((id, match.score))
+                case .failure(let error): excluded[error.exclusion, default: 0] += 1
+                }
             }
         }
         let best: [(UUID, OfferMatch)] = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
-            let (id, facts) = found[entry.candidate]
-            guard case .success(let match) = OfferMatcher.match(volunteer, facts) else { return nil }
-            return (id, match)
+            guard let facts = finder.flatMap({ $0.facts(of: [entry.id], today: today).first?.facts }) ?? read[entry.id],
+                case .success(let match) = OfferMatcher.match(volunteer, facts) else { return nil }
+            return (entry.id, match)
         }
         var json: [UUID: [UInt8]] = [:]
         let summaries: [OfferSummary]

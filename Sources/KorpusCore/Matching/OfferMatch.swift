@@ -185,7 +185,13 @@ public enum OfferMatcher {
     /// alone: working out the reasons' texts costs more than the score, and a list needs them for the few it
     /// shows only.
     public static func match(_ volunteer: VolunteerFacts, _ offer: OfferFacts, withReasons: Bool = true) -> Result<OfferMatch, MatchExclusionError> {
-        if let exclusion = exclusion(volunteer, offer) { return .failure(MatchExclusionError(exclusion)) }
+        match(volunteer, age: volunteer.age, offer, open: offer.openForApplications, withReasons: withReasons)
+    }
+
+    /// `match` with the volunteer's age and whether the offer is open given apart, so the in-memory indexes
+    /// score the facts they hold where they are, without a copy for each candidate.
+    static func match(_ volunteer: VolunteerFacts, age: Int?, _ offer: OfferFacts, open: Bool, withReasons: Bool) -> Result<OfferMatch, MatchExclusionError> {
+        if let exclusion = exclusion(volunteer, age: age, offer, open: open) { return .failure(MatchExclusionError(exclusion)) }
         var score = 0.0
         var reasons: [MatchReason] = []
         func reason(_ key: String, _ arguments: @autoclosure () -> [String: String], favourable: Bool) {
@@ -263,8 +269,12 @@ public enum OfferMatcher {
 
     /// The hard condition an offer fails for a volunteer, if any.
     public static func exclusion(_ volunteer: VolunteerFacts, _ offer: OfferFacts) -> MatchExclusion? {
-        if !offer.openForApplications { return .recruitmentClosed }
-        if let age = volunteer.age {
+        exclusion(volunteer, age: volunteer.age, offer, open: offer.openForApplications)
+    }
+
+    static func exclusion(_ volunteer: VolunteerFacts, age: Int?, _ offer: OfferFacts, open: Bool) -> MatchExclusion? {
+        if !open { return .recruitmentClosed }
+        if let age {
             if age < offer.minimumAge { return .tooYoung }
             if age < adultAge {
                 if !offer.minorsWelcome { return .minorsNotWelcome }

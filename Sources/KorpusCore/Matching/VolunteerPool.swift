@@ -88,16 +88,41 @@ public struct VolunteerPool: Sendable {
     /// `today` (an `Age.dayNumber`).
     public func newest(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int,
                        today: Int32) -> [AvailableVolunteer] {
+        newestSlots(remote: wantsRemote, near: near, limit: limit).map { entry(Int($0.slot), today: today) }
+    }
+
+    /// The candidates `newest` would give, scored for the offer where they are held (no copy of each): their
+    /// volunteers with the scores, in the order of `newest`, those a hard condition leaves out left out.
+    public func scored(for offer: OfferFacts, remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?,
+                       limit: Int, today: Int32) -> [(volunteerID: UUID, score: Double)] {
+        newestSlots(remote: wantsRemote, near: near, limit: limit).compactMap { entry in
+            let slot = Int(entry.slot)
+            let age = volunteers[slot].bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
+            guard case .success(let match) = OfferMatcher.match(volunteers[slot].facts, age: age, offer, open: offer.openForApplications,
+                                                                withReasons: false)
+            else { return nil }
+            return (volunteers[slot].volunteerID, match.score)
+        }
+    }
+
+    /// A volunteer's offer of help with their age on `today`.
+    public func entry(of volunteerID: UUID, today: Int32) -> AvailableVolunteer? {
+        slotByVolunteer[volunteerID].map { entry($0, today: today) }
+    }
+
+    private func entry(_ slot: Int, today: Int32) -> AvailableVolunteer {
+        var found = volunteers[slot]
+        found.facts.age = found.bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
+        return found
+    }
+
+    private func newestSlots(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int) -> [Ordering.Entry] {
         let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
         var order = Ordering(limit: limit)
         for slot in volunteers.indices where remote[slot] == wantsRemote {
             if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { continue }
             order.offer(Ordering.Entry(first: -updatedAt[slot], second: 0, key: Int64(slot), slot: Int32(slot)))
         }
-        return order.sorted().map { entry in
-            var found = volunteers[Int(entry.slot)]
-            found.facts.age = found.bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
-            return found
-        }
+        return order.sorted()
     }
 }

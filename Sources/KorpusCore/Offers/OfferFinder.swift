@@ -390,6 +390,11 @@ public struct OfferFinder: Sendable {
     /// within its distance: the candidates the matching service scores, with their facts as of `today`.
     public func newest(remote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int,
                        today: String) -> [(id: UUID, facts: OfferFacts)] {
+        let day = Self.day(today)
+        return newestSlots(remote: remote, near: near, limit: limit).map { (ids[Int($0.slot)], openFacts(Int($0.slot), today: day)) }
+    }
+
+    private func newestSlots(remote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int) -> [Ordering.Entry] {
         let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
         var order = Ordering(limit: limit)
         func consider(_ slot: Int) {
@@ -414,8 +419,24 @@ public struct OfferFinder: Sendable {
         } else {
             for slot in ids.indices { consider(slot) }
         }
+        return order.sorted()
+    }
+
+    /// The candidates `newest` would give, scored for the volunteer where they are held (no copy of each),
+    /// best first; how many each hard condition left out is added to `excluded`.
+    public func scored(for volunteer: VolunteerFacts, remote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?,
+                       limit: Int, today: String, excluded: inout [MatchExclusion: Int]) -> [(id: UUID, score: Double)] {
         let day = Self.day(today)
-        return order.sorted().map { (ids[Int($0.slot)], openFacts(Int($0.slot), today: day)) }
+        var found: [(id: UUID, score: Double)] = []
+        for entry in newestSlots(remote: remote, near: near, limit: limit) {
+            let slot = Int(entry.slot)
+            let open = deadlineDays[slot] == Self.noDay || deadlineDays[slot] >= day
+            switch OfferMatcher.match(volunteer, age: volunteer.age, facts[slot], open: open, withReasons: false) {
+            case .success(let match): found.append((ids[slot], match.score))
+            case .failure(let error): excluded[error.exclusion, default: 0] += 1
+            }
+        }
+        return found
     }
 
     private func openFacts(_ slot: Int, today: Int32) -> OfferFacts {
