@@ -36,14 +36,9 @@ public enum DatabaseTarget: Sendable {
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema] }
-            // Up to four connections per event loop (the driver's default is one): a request waiting on one
-            // query's round trip no longer holds up the others on its loop.
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: Self.postgresConnectionsPerLoop, sqlLogLevel: .debug),
-                              as: .psql)
+            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: .psql)
         }
     }
-
-    static let postgresConnectionsPerLoop = 4
 
     /// Pages each SQLite connection keeps in memory (the default is 2 MiB); 32 MiB holds the search index
     /// of the reference data set, so searches do not read the file again and again.
