@@ -34,7 +34,7 @@ for n in 1 2; do
 done
 tokens_file="$first_dir/tokens"
 KORPUS_BASE_URL="http://127.0.0.1:8091" KORPUS_SECOND_URL="http://127.0.0.1:8092" KORPUS_TOKENS_FILE="$tokens_file" \
-  KORPUS_DATA_DIR="$first_dir" python3 -m pytest -q Tests/Browser/test_instances.py || { tail -30 "$first_dir/server.log" "$second_dir/server.log"; exit 1; }
+  KORPUS_DATA_DIR="$first_dir" python3 -m pytest -q Tests/Browser/test_instances.py || { tail -n 30 "$first_dir/server.log" "$second_dir/server.log"; exit 1; }
 # Every message sent once: wait for the outbox to empty, then no message in both folders, as many files as sent.
 for _ in $(seq 1 60); do
   [ "$(psql_instances "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")" = 0 ] && break
@@ -60,5 +60,5 @@ for run in "8091 $volunteer_token" "8092 $coordinator_token"; do
   schemathesis run "http://127.0.0.1:$1/api/openapi.json" --url "http://127.0.0.1:$1" -H "Authorization: Bearer $2" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples 40 --workers 2 --suppress-health-check all --warnings off \
-    || { tail -30 "$first_dir/server.log" "$second_dir/server.log"; exit 1; }
+    || { tail -n 30 "$first_dir/server.log" "$second_dir/server.log"; exit 1; }
 done

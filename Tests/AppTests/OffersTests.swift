@@ -306,8 +306,10 @@ struct OffersAPITests {
             #expect(try coordinator.decode(OffersAPIController.OfferDTO.self, updated).title == "Korepetycje z fizyki w Gdańsku")
             #expect(try await APIClient(app: app, token: nil).send(.GET, "/api/v1/offers?q=fizyki").body.string.contains(offer.id.uuidString))
             // applications: the second volunteer lands on the reserve list once the first is accepted
-            let first = try await volunteers[0].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: #"{"message": "Lubię matematykę."}"#)
+            // A NUL character (which PostgreSQL cannot store; schemathesis sent one) is dropped, as from forms.
+            let first = try await volunteers[0].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: #"{"message": "Lubię\u0000 matematykę."}"#)
             #expect(first.status == .created)
+            #expect(try volunteers[0].decode(OffersAPIController.ApplicationDTO.self, first).message == "Lubię matematykę.")
             let firstID = try volunteers[0].decode(OffersAPIController.ApplicationDTO.self, first).id
             #expect(try await volunteers[0].send(.POST, "/api/v1/offers/\(offer.id)/applications", json: "{}").status == .conflict, "twice")
             let accepted = try await coordinator.send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "accepted"}"#)
@@ -317,6 +319,7 @@ struct OffersAPITests {
             #expect(secondApplication.status == "reserve")
             #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "accepted"}"#).status == .conflict, "no place left")
             #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "declined"}"#).status == .unprocessableEntity, "a reason is needed")
+            #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "declined", "reason": "\u0000"}"#).status == .unprocessableEntity, "a reason of NUL alone is none")
             #expect(try await coordinator.send(.POST, "/api/v1/applications/\(secondApplication.id)/state", json: #"{"status": "maybe"}"#).status == .badRequest)
             #expect(try await volunteers[1].send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "withdrawn"}"#).status == .notFound, "not hers")
             #expect(try await other.send(.POST, "/api/v1/applications/\(firstID)/state", json: #"{"status": "declined", "reason": "Nie"}"#).status == .notFound)

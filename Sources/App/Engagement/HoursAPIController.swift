@@ -109,7 +109,7 @@ struct HoursAPIController: RouteCollection {
         guard let engagement = try await Engagement.query(on: req.db).filter(\.$id == input.engagementID)
             .filter(\.$volunteer.$id == (try user.requireID())).first()
         else { throw LocalizedAbort(.notFound, key: "hours.error.engagement") }
-        var form = FormState(values: ["worked_on": input.workedOn, "hours": String(input.hours), "description": input.description],
+        var form = FormState(values: ["worked_on": input.workedOn, "hours": String(input.hours), "description": input.description.withoutNUL],
                              labelKeys: HoursController.labels)
         guard let checked = HoursController.checkedEntry(&form, engagement: engagement, req) else { throw OffersAPIController.refused(form) }
         let entry = try HourEntry(engagement: engagement, checked)

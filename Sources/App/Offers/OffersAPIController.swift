@@ -131,12 +131,12 @@ struct OffersAPIController: RouteCollection {
         var values: [String: String] = [:]
         for (key, value) in body {
             switch value {
-            case .text(let text): values[key] = text
+            case .text(let text): values[key] = text.withoutNUL
             case .number(let number):
                 values[key] = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
             case .flag(let flag): if flag { values[key] = "on" }
             case .list(let items) where key == "weekly_slots": for code in items.prefix(50) { values["slot_" + code] = "on" }
-            case .list(let items): values[key] = items.joined(separator: ", ")
+            case .list(let items): values[key] = items.joined(separator: ", ").withoutNUL
             }
         }
         return values
@@ -235,7 +235,7 @@ struct OffersAPIController: RouteCollection {
         let user = try req.requireUser()
         let (offer, _, _) = try await OffersController.visibleOffer(req)
         let input = try Self.body(ApplyInput.self, req)
-        let application = try await ApplicationFlow.apply(user, to: offer, message: input.message ?? "", req)
+        let application = try await ApplicationFlow.apply(user, to: offer, message: (input.message ?? "").withoutNUL, req)
         application.$offer.value = offer
         application.$volunteer.value = user
         let response = try await Self.dto(application, forCoordinator: false).encodeResponse(status: .created, for: req)
@@ -259,7 +259,7 @@ struct OffersAPIController: RouteCollection {
             return try Self.dto(application, forCoordinator: false)
         }
         let application = try await ApplicationFlow.coordinatedApplication(req)
-        try await ApplicationFlow.decide(application, status, reason: input.reason ?? "", req)
+        try await ApplicationFlow.decide(application, status, reason: (input.reason ?? "").withoutNUL, req)
         return try Self.dto(application, forCoordinator: true)
     }
 }

@@ -72,9 +72,17 @@ extension Request {
         guard raw.count <= 200 else { throw LocalizedAbort(.badRequest, key: "error.form_malformed") }
         var fields: [String: String] = [:]
         for (key, value) in raw where key != CSRFMiddleware.fieldName {
-            let cleaned = String(value.unicodeScalars.filter { $0 != "\0" }.map(Character.init).prefix(20_000))
+            let cleaned = String(value.withoutNUL.prefix(20_000))
             fields[key] = secrets.contains(key) ? cleaned : cleaned.trimmingSpaces()
         }
         return fields
+    }
+}
+
+extension String {
+    /// The text without NUL characters, which no text column can hold (PostgreSQL refuses them): forms and
+    /// JSON bodies alike drop them.
+    var withoutNUL: String {
+        contains("\0") ? String(String.UnicodeScalarView(unicodeScalars.filter { $0 != "\0" })) : self
     }
 }
