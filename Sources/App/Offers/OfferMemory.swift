@@ -98,10 +98,6 @@ final class OfferSummaries: Sendable {
     private let entries = Mutex<[UUID: Entry]>([:])
 
     /// The offers with these ids, in the order of `ids`, as of `finder`.
-    func load(_ ids: [UUID], finder: OfferFinder, on db: any Database) async throws -> [OfferSummary] {
-        try await entries(ids, finder: finder, on: db).map(\.summary)
-    }
-
     func entries(_ ids: [UUID], finder: OfferFinder, on db: any Database) async throws -> [Entry] {
         var found: [UUID: Entry] = [:]
         var missing: [UUID] = []

@@ -120,8 +120,6 @@ public struct OfferFinder: Sendable {
 
     public mutating func finishLoading() { sortWords() }
 
-    public func contains(_ id: UUID) -> Bool { slotByID[id] != nil }
-
     /// The key of the offer's index row: a new one whenever the offer changes.
     public func key(of id: UUID) -> Int64? { slotByID[id].map { keys[Int($0)] } }
 
