@@ -66,7 +66,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
                                 eventLoop: app.eventLoopGroup.next(), userInfo: userInfo)
         }
     }
-    app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["t"] = TranslateTag(app.catalogues)
     app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["number"] = NumberTag()
 

@@ -126,6 +126,10 @@ struct OffersTests {
             #expect(!page.body.string.contains("<script>alert"))
             #expect(!page.body.string.contains("<img src=x"))
             #expect(page.body.string.contains("&lt;script&gt;"))
+            // The search page's cards are written in Swift, not by the template: escaped all the same.
+            let found = try await TestBrowser(app).get("/oferty?q=pomoc")
+            #expect(found.body.string.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Pomoc</a>"))
+            #expect(!found.body.string.contains("<script>alert"))
         }
     }
 

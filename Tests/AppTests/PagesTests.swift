@@ -1,4 +1,5 @@
 import Foundation
+import LeafKit
 import Testing
 import Vapor
 import VaporTesting
@@ -148,6 +149,14 @@ struct PagesTests {
 
 @Suite("Templates")
 struct TemplateTests {
+    /// Markup written in Swift (the search page's cards, the catalogue texts of `#t`) is escaped as Leaf
+    /// escapes `#(…)`.
+    @Test func swiftMarkupEscapesAsLeafDoes() {
+        for text in ["", "Zwykły tekst", "<script>alert('x')</script>", "a & b \"c\" <d> 'e'", "&amp;", "Ж😀<ł>", "'\"'"] {
+            #expect(HTML.escaped(text) == text.htmlEscaped(), "\(text)")
+        }
+    }
+
     /// In Leaf, `#tag(…):` opens a block; a colon written right after an inline tag such as `#t("…")`
     /// breaks the page at render time. This finds every such slip in every template.
     @Test func noInlineTagIsFollowedByAColon() throws {

@@ -81,11 +81,23 @@ private final class OfferRowReader: Sendable {
     }
 }
 
+/// Values worked out once per language and kept (a remembered offer's card).
+final class ByLanguage<Value: Sendable>: Sendable {
+    private let values = Mutex<[Language: Value]>([:])
+
+    func value(_ language: Language, _ make: () -> Value) -> Value {
+        if let value = values.withLock({ $0[language] }) { return value }
+        let value = make()
+        values.withLock { $0[language] = value }
+        return value
+    }
+}
+
 /// What lists show of offers found in memory, remembered for the offers shown most: each summary is kept with
 /// the key of its offer's index row, which changes whenever the offer (or its organisation's standing)
 /// does, so a remembered summary is used only while it is current. Organisations are not renamed and
 /// localities do not change, so nothing else a summary shows can change under it. Beside each summary, its
-/// JSON for the API (without the distance, which depends on the search).
+/// JSON for the API (without the distance, which depends on the search) and its card on the search page.
 final class OfferSummaries: Sendable {
     static let capacity = 5_000
 
@@ -93,6 +105,8 @@ final class OfferSummaries: Sendable {
         let key: Int64
         let summary: OfferSummary
         let json: [UInt8]
+        /// Its card on the search page, in each language it was shown in.
+        let cards = ByLanguage<OffersController.CardMarkup>()
     }
 
     private let entries = Mutex<[UUID: Entry]>([:])

@@ -262,8 +262,8 @@ enum OfferSearch {
         let total: Int
         /// Distance from the searched place, by offer, when a place was given.
         let distances: [UUID: Double]
-        /// The API's JSON of offers remembered with it (without the distance), by offer.
-        var json: [UUID: [UInt8]] = [:]
+        /// What is remembered of the offers found in memory (the API's JSON, the page's card), by offer.
+        var remembered: [UUID: OfferSummaries.Entry] = [:]
     }
 
     /// How many offers, by relevance, the matching service orders when sorting by fit.
@@ -320,11 +320,11 @@ enum OfferSearch {
             ids = Array(ids[start..<min(start + OfferFilter.pageSize, ids.count)])
         }
         var offers: [OfferSummary]
-        var json: [UUID: [UInt8]] = [:]
+        var remembered: [UUID: OfferSummaries.Entry] = [:]
         if let finder, let summaries = memory.summaries {
             let entries = try await summaries.entries(ids, finder: finder, on: db)
             offers = entries.map(\.summary)
-            for entry in entries { json[entry.summary.id] = entry.json }
+            for entry in entries { remembered[entry.summary.id] = entry }
         } else {
             offers = try await OfferSummary.load(ids, on: db)
         }
@@ -336,7 +336,7 @@ enum OfferSearch {
                 }
             }
         }
-        return Result(offers: offers, total: total, distances: distances, json: json)
+        return Result(offers: offers, total: total, distances: distances, remembered: remembered)
     }
 
     /// The ids of the offers from `offset` on (at most `limit`) that the database's full-text index finds,

@@ -73,7 +73,7 @@ struct OffersAPIController: RouteCollection {
         body.writeString(#"{"items":["#)
         for (index, offer) in result.offers.enumerated() {
             if index > 0 { body.writeString(",") }
-            try Self.write(offer, json: result.json[offer.id], distance: result.distances[offer.id], into: &body, encoder: encoder)
+            try Self.write(offer, json: result.remembered[offer.id]?.json, distance: result.distances[offer.id], into: &body, encoder: encoder)
         }
         body.writeString(#"],"total":\#(result.total),"page":\#(filter.page),"pageSize":\#(OfferFilter.pageSize)}"#)
         return Self.jsonResponse(body)

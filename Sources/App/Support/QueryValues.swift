@@ -9,7 +9,10 @@ extension Request {
         var values: [String: String] = [:]
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            func decoded(_ text: Substring) -> String? {
+                let spaced = text.contains("+") ? text.replacingOccurrences(of: "+", with: " ") : String(text)
+                return spaced.contains("%") ? spaced.removingPercentEncoding : spaced
+            }
             guard let name = decoded(parts[0]), let value = parts.count > 1 ? decoded(parts[1]) : "" else { continue }
             if values[name] == nil { values[name] = value }
         }

@@ -7,6 +7,12 @@ struct NavLink: Encodable {
     let href: String
     let label: String
     let current: Bool
+
+    static func markup(_ links: [NavLink]) -> Markup {
+        Markup(links.map { link in
+            "<li><a href=\"\(HTML.escaped(link.href))\"\(link.current ? " aria-current=\"page\"" : "")>\(HTML.escaped(link.label))</a></li>"
+        }.joined())
+    }
 }
 
 /// A link of the language switcher.
@@ -15,14 +21,23 @@ struct LanguageLink: Encodable {
     let code: String
     let name: String
     let current: Bool
+
+    static func markup(_ links: [LanguageLink]) -> Markup {
+        Markup(links.map { link in
+            let code = HTML.escaped(link.code)
+            return "<li><a href=\"\(HTML.escaped(link.href))\" lang=\"\(code)\" hreflang=\"\(code)\"\(link.current ? " aria-current=\"true\"" : "")>"
+                + "\(HTML.escaped(link.name))</a></li>"
+        }.joined())
+    }
 }
 
 /// What the base layout needs on every page, around the page's own content.
 struct Page<Content: Encodable>: Encodable {
     let lang: String
     let title: String
-    let nav: [NavLink]
-    let languages: [LanguageLink]
+    /// The site navigation's items and the language switcher's, as markup (`Markup`).
+    let nav: Markup
+    let languages: Markup
     /// The token for the hidden `_csrf` field of every form on the page.
     let csrf: String
     /// The signed-in person's name, for the header.
@@ -93,7 +108,7 @@ extension Request {
         }
         let noticeKey = (try? query.get(String.self, at: "komunikat")).flatMap { Self.notices.contains($0) ? $0 : nil }
         return Page(
-            lang: language.rawValue, title: title, nav: nav, languages: languages, csrf: csrfToken,
+            lang: language.rawValue, title: title, nav: NavLink.markup(nav), languages: LanguageLink.markup(languages), csrf: csrfToken,
             userName: user?.displayName, notice: noticeKey.map { t("notice.\($0)") }, content: content)
     }
 
