@@ -66,7 +66,12 @@ public func configure(_ app: Application, settings: Settings, database: Database
                                 eventLoop: app.eventLoopGroup.next(), userInfo: userInfo)
         }
     }
-    app.leaf.tags["t"] = TranslateTag(app.catalogues)
+    let escapedTexts = TranslateTag.escapedTexts(app.catalogues)
+    app.leaf.tags["t"] = TranslateTag(escapedTexts)
+    app.leaf.sources = .singleSource(LocalizedTemplates(
+        files: NIOLeafFiles(fileio: app.fileio, limits: .default, sandboxDirectory: app.leaf.configuration.rootDirectory,
+                            viewDirectory: app.leaf.configuration.rootDirectory),
+        texts: escapedTexts))
     app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["number"] = NumberTag()
 

@@ -151,6 +151,15 @@ struct PagesTests {
 struct TemplateTests {
     /// Markup written in Swift (the search page's cards, the catalogue texts of `#t`) is escaped as Leaf
     /// escapes `#(…)`.
+    /// A page's texts are put in place before Leaf parses it: escaped, a `#` kept as text, the layout it
+    /// extends in the same language, computed and unknown keys left to the tag.
+    @Test func templatesGetTheirTextsBeforeLeafParsesThem() {
+        let texts = ["a": "Tom &amp; Jerry&#39;s #1", "b": "Szukaj"]
+        let source = #"#extend("layout"):<h1>#t("a")</h1><p>#t("b") #t(item.key) #t("missing")</p>#extend("competences/result-body")"#
+        #expect(LocalizedTemplates.localized(source, language: .en, texts: texts)
+            == ##"#extend("en/layout"):<h1>Tom &amp; Jerry&\#39;s \#1</h1><p>Szukaj #t(item.key) #t("missing")</p>#extend("en/competences/result-body")"##)
+    }
+
     @Test func swiftMarkupEscapesAsLeafDoes() {
         for text in ["", "Zwykły tekst", "<script>alert('x')</script>", "a & b \"c\" <d> 'e'", "&amp;", "Ж😀<ł>", "'\"'"] {
             #expect(HTML.escaped(text) == text.htmlEscaped(), "\(text)")

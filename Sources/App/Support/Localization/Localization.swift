@@ -66,18 +66,25 @@ public struct LanguageMiddleware: AsyncMiddleware {
 }
 
 /// `#t("key")` in a template: the text in the request's language, escaped for HTML. The texts are escaped
-/// once, when the tag is made, rather than on every page (Leaf escapes character by character).
+/// once, when the tag is made, rather than on every page (Leaf escapes character by character). Pages
+/// rendered through `Request.render` have their literal keys filled in before Leaf parses them
+/// (`LocalizedTemplates`); the tag serves computed keys and templates rendered by name alone.
 struct TranslateTag: UnsafeUnescapedLeafTag {
     private let escaped: [Language: [String: String]]
 
-    init(_ catalogues: Catalogues) {
+    init(_ escaped: [Language: [String: String]]) {
+        self.escaped = escaped
+    }
+
+    /// Every language's texts (those without plural forms), escaped for HTML.
+    static func escapedTexts(_ catalogues: Catalogues) -> [Language: [String: String]] {
         var escaped: [Language: [String: String]] = [:]
         for language in Language.allCases {
             for (key, entry) in catalogues[language].entries {
                 if case .text(let text) = entry { escaped[language, default: [:]][key] = HTML.escaped(text) }
             }
         }
-        self.escaped = escaped
+        return escaped
     }
 
     func render(_ ctx: LeafContext) throws -> LeafData {

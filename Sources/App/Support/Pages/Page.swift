@@ -106,7 +106,7 @@ extension Request {
                 name: language.endonym,
                 current: language == self.language)
         }
-        let noticeKey = (try? query.get(String.self, at: "komunikat")).flatMap { Self.notices.contains($0) ? $0 : nil }
+        let noticeKey = queryValues()["komunikat"].flatMap { Self.notices.contains($0) ? $0 : nil }
         return Page(
             lang: language.rawValue, title: title, nav: NavLink.markup(nav), languages: LanguageLink.markup(languages), csrf: csrfToken,
             userName: user?.displayName, notice: noticeKey.map { t("notice.\($0)") }, content: content)
@@ -123,9 +123,9 @@ extension Request {
         return redirect(to: path + separator + "komunikat=" + notice, redirectType: .normal)
     }
 
-    /// Renders a page template inside the base layout.
+    /// Renders a page template inside the base layout, in the request's language (`LocalizedTemplates`).
     func render<Content: Encodable>(_ template: String, title: String, _ content: Content) async throws -> View {
-        try await view.render(template, PageEnvelope(page: await page(title: title, content: content)))
+        try await view.render(language.rawValue + "/" + template, PageEnvelope(page: await page(title: title, content: content)))
     }
 }
 
