@@ -105,6 +105,15 @@ struct MatchingTests {
             let recommended = try own.decode(MatchingAPIController.RecommendationList.self, try await own.send(.GET, "/api/v1/recommendations"))
             #expect(recommended.items.map(\.offer.id) == [offerID])
             #expect(recommended.items.first?.reasons.contains("Pasuje: wtorek po południu") == true)
+            // A suspended organisation's coordinators get a refusal; one whose membership was revoked, no list at all.
+            let organisationID = try #require(try await Offer.find(offerID, on: app.db)).$organisation.id
+            try await Organisation.query(on: app.db).filter(\.$id == organisationID).set(\.$status, to: Organisation.Status.suspended.rawValue).update()
+            #expect(try await api.send(.GET, "/api/v1/offers/\(offerID)/volunteers").status == .forbidden)
+            try await Organisation.query(on: app.db).filter(\.$id == organisationID).set(\.$status, to: Organisation.Status.verified.rawValue).update()
+            #expect(try await api.send(.GET, "/api/v1/offers/\(offerID)/volunteers").status == .ok)
+            try await OrganisationMembership.query(on: app.db).filter(\.$organisation.$id == organisationID)
+                .set(\.$status, to: OrganisationMembership.Status.revoked.rawValue).update()
+            #expect(try await coordinator.get(path).status == .notFound)
         }
     }
 }

@@ -77,14 +77,13 @@ struct MatchingController: RouteCollection {
 
     /// The offers of help that fit the coordinator's offer of the URL: first name and locality only until the
     /// volunteer applies to one of the organisation's offers, as in the search of offers of help.
-    static func fittingVolunteers(_ req: Request) async throws -> (Offer, [Volunteer]) {
-        let offer = try await OffersController.coordinatedOffer(req)
-        guard offer.organisation.isVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
-        let offerID = try offer.requireID()
-        let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: req.db)
+    static func fittingVolunteers(_ req: Request) async throws -> (CoordinatedOffer, [Volunteer]) {
+        let offer = try await Recommendations.coordinatedOffer(req)
+        guard offer.organisationVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
+        let found = try await Recommendations.volunteers(for: offer.facts, memory: req.application.memoryIndexes, on: req.db)
         let volunteerIDs = found.map(\.volunteerID)
-        let known = try await HelpOffersController.volunteersKnown(to: [offer.$organisation.id], among: volunteerIDs, on: req.db)
-        let invited = try await OfferInvitation.invited(to: offerID, on: req.db)
+        let known = try await HelpOffersController.volunteersKnown(to: [offer.organisationID], among: volunteerIDs, on: req.db)
+        let invited = try await OfferInvitation.invited(to: offer.id, on: req.db)
         let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: req.db)
         return (offer, found.map { entry in
             Volunteer(
@@ -101,9 +100,8 @@ struct MatchingController: RouteCollection {
     @Sendable
     func volunteers(req: Request) async throws -> View {
         let (offer, volunteers) = try await Self.fittingVolunteers(req)
-        let offerID = try offer.requireID()
         return try await req.render("matching/volunteers", title: req.t("offer_matches.title"), VolunteersPage(
-            title: offer.title, offerHref: SitePath.offer(offerID.uuidString).path, offerID: offerID.uuidString, volunteers: volunteers))
+            title: offer.title, offerHref: SitePath.offer(offer.id.uuidString).path, offerID: offer.id.uuidString, volunteers: volunteers))
     }
 }
 

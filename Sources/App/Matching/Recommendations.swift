@@ -58,9 +58,8 @@ enum Recommendations {
 
     /// The offers of help that fit an offer best, with their scores: for its coordinators. Two indexed
     /// reads (within reach of the offer, and remote), one query for the guardians' consents of the minors.
-    static func volunteers(for offer: Offer, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
+    static func volunteers(for facts: OfferFacts, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
         guard let sql = db as? any SQLDatabase else { return [] }
-        let facts = OfferFacts(offer)
         // Scores alone first (the offers of help held in memory are scored where they are); the reasons for the
         // best only.
         var best: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
@@ -68,9 +67,9 @@ enum Recommendations {
             let pool = try await volunteers.current(on: db)
             let today = Age.dayNumber(Age.today()) ?? 0
             var scored = pool.scored(for: facts, remote: true, near: nil, limit: Self.candidates / 5, today: today)
-            if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
+            if !facts.remote, let latitude = facts.latitude, let longitude = facts.longitude {
                 scored += pool.scored(for: facts, remote: false, near: (latitude, longitude, volunteerReachKilometres), limit: Self.candidates, today: today)
-            } else if offer.remote {
+            } else if facts.remote {
                 scored += pool.scored(for: facts, remote: false, near: nil, limit: Self.candidates, today: today)
             }
             best = scored.sorted { $0.score > $1.score }.prefix(count).compactMap { entry in
@@ -79,7 +78,7 @@ enum Recommendations {
                 return (candidate.helpOfferID, candidate.volunteerID, match)
             }
         } else {
-            let candidates = try await databaseCandidates(for: offer, on: sql)
+            let candidates = try await databaseCandidates(for: facts, on: sql)
             var scored: [(candidate: Int, score: Double)] = []
             for (index, candidate) in candidates.enumerated() {
                 guard case .success(let match) = OfferMatcher.match(candidate.facts, facts, withReasons: false) else { continue }
@@ -118,20 +117,33 @@ enum Recommendations {
             """ + DistanceSQL.whereClause(condition.map { [$0] } ?? []) + " ORDER BY s.published_at DESC LIMIT \(literal: limit)) c"
             + " JOIN offers o ON o.id = c.offer_id").all()
         let today = OfferDates.today()
-        return try rows.map { row in
-            let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
-            return (try row.decode(column: "id", as: UUID.self), OfferFacts(
-                area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
-                skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
-                schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
-                slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
-                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
-                remote: try row.decode(column: "remote", as: Bool.self),
-                languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
-                minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
-                involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
-                openForApplications: deadline.map { $0 >= today } ?? true))
-        }
+        return try rows.map { row in (try row.decode(column: "id", as: UUID.self), try OfferFacts(row, today: today)) }
+    }
+
+    /// The offer of the URL as its coordinators' list of fitting volunteers needs it, when the signed-in person
+    /// is an active member of its organisation (otherwise "not found", as for any offer they do not
+    /// coordinate): one query, without building models.
+    static func coordinatedOffer(_ req: Request) async throws -> CoordinatedOffer {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)), let sql = req.db as? any SQLDatabase,
+            let row = try await sql.raw("""
+                SELECT o.id, o.organisation_id, g.status AS organisation_status, o.title, o.status, o.hidden_reason, o.area, o.skills,
+                o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age, o.minors_welcome,
+                o.involves_children, o.accessible, o.recruitment_deadline
+                FROM \(unsafeRaw: Offer.schema) o JOIN \(unsafeRaw: Organisation.schema) g ON g.id = o.organisation_id
+                WHERE o.id = \(bind: id) AND EXISTS (SELECT 1 FROM \(unsafeRaw: OrganisationMembership.schema) m
+                WHERE m.organisation_id = o.organisation_id AND m.user_id = \(bind: try user.requireID())
+                AND m.status = \(bind: OrganisationMembership.Status.active.rawValue))
+                """).first()
+        else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
+        var facts = try OfferFacts(row, today: OfferDates.today())
+        let published = try row.decode(column: "status", as: String.self) == Offer.Status.published.rawValue
+        let hidden = try row.decode(column: "hidden_reason", as: String?.self) != nil
+        facts.openForApplications = facts.openForApplications && published && !hidden
+        return CoordinatedOffer(
+            id: id, organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+            organisationVerified: try row.decode(column: "organisation_status", as: String.self) == Organisation.Status.verified.rawValue,
+            title: try row.decode(column: "title", as: String.self), facts: facts)
     }
 
     /// The best offers for a volunteer among the newest published ones within their distance and the
@@ -196,7 +208,7 @@ enum Recommendations {
 
     /// The candidates for an offer read from the database: the newest offers of help within reach, and
     /// the newest remote ones — two reads that pick from an index alone, then only the picked rows are read.
-    static func databaseCandidates(for offer: Offer, on sql: any SQLDatabase) async throws -> [AvailableVolunteer] {
+    static func databaseCandidates(for offer: OfferFacts, on sql: any SQLDatabase) async throws -> [AvailableVolunteer] {
         var places: [SQLQueryString] = ["h.remote = \(bind: true)"]
         if !offer.remote, let latitude = offer.latitude, let longitude = offer.longitude {
             // Read within a reach; the matcher then applies each volunteer's own distance.
@@ -221,13 +233,30 @@ enum Recommendations {
     }
 }
 
+/// An offer as its coordinators' side of the matching service sees it.
+struct CoordinatedOffer {
+    let id: UUID
+    let organisationID: UUID
+    let organisationVerified: Bool
+    let title: String
+    let facts: OfferFacts
+}
+
 extension OfferFacts {
-    /// What the matching service needs of an offer.
-    init(_ offer: Offer) {
-        self.init(area: OfferArea(rawValue: offer.area) ?? .other, skills: CommaList.items(offer.skills),
-                  schedule: OfferSchedule(rawValue: offer.schedule) ?? .regular, slots: WeeklySlot.set(offer.weeklySlots),
-                  latitude: offer.latitude, longitude: offer.longitude, remote: offer.remote, languages: CommaList.items(offer.languages),
-                  minimumAge: offer.minimumAge, minorsWelcome: offer.minorsWelcome, involvesChildren: offer.involvesChildren,
-                  accessible: offer.accessible, openForApplications: offer.isOpenForApplications)
+    /// What the matching service needs of an offer, from a row with the offer's columns (open for applications
+    /// as far as its recruitment deadline goes, `today` being `OfferDates.today()`).
+    init(_ row: any SQLRow, today: String) throws {
+        let deadline = try row.decode(column: "recruitment_deadline", as: String?.self)
+        self.init(
+            area: OfferArea(rawValue: try row.decode(column: "area", as: String.self)) ?? .other,
+            skills: CommaList.items(try row.decode(column: "skills", as: String.self)),
+            schedule: OfferSchedule(rawValue: try row.decode(column: "schedule", as: String.self)) ?? .regular,
+            slots: WeeklySlot.set(try row.decode(column: "weekly_slots", as: String.self)),
+            latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
+            remote: try row.decode(column: "remote", as: Bool.self),
+            languages: CommaList.items(try row.decode(column: "languages", as: String.self)),
+            minimumAge: try row.decode(column: "minimum_age", as: Int.self), minorsWelcome: try row.decode(column: "minors_welcome", as: Bool.self),
+            involvesChildren: try row.decode(column: "involves_children", as: Bool.self), accessible: try row.decode(column: "accessible", as: Bool.self),
+            openForApplications: deadline.map { $0 >= today } ?? true)
     }
 }
