@@ -78,6 +78,8 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // Requests
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
     app.middleware = Middlewares()
+    let inFlight = InFlightRequests()
+    app.middleware.use(inFlight)
     app.middleware.use(RequestMetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
@@ -92,6 +94,8 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.lifecycle.use(PollingWorker("alert sender") { try await AlertSender.sendDue($0) })
     app.lifecycle.use(CardWorker())
     app.lifecycle.use(PollingWorker("reminders") { try await Reminders.sendDue($0) })
+    // Registered last, so it is the first to stop: the database stays open until the last request is answered.
+    app.lifecycle.use(inFlight)
 
     // Commands
     app.asyncCommands.use(SeedCommand(), as: "seed")

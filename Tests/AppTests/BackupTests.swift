@@ -149,3 +149,35 @@ struct BackupTests {
         try await app.asyncShutdown()
     }
 }
+
+@Suite("Stopping the server")
+struct ShutdownTests {
+    /// A request still being answered when the server is told to stop (its client may already have gone) is
+    /// answered from the open database; without the wait, the database closed under it and the process
+    /// crashed.
+    @Test func aRequestBeingAnsweredFinishesBeforeTheDatabaseCloses() async throws {
+        let app = try await Application.make(.testing)
+        var settings = Settings()
+        settings.runsWorker = false
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("korpus-stop-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        settings.dataDirectory = root.path
+        try await configure(app, settings: settings, database: .sqliteMemory(identifier: "stop-\(UUID().uuidString)"))
+        try await app.autoMigrate()
+        let (started, arrived) = AsyncStream.makeStream(of: Void.self)
+        app.get("powolna-odpowiedz") { req async throws -> String in
+            arrived.yield()
+            try await Task.sleep(for: .milliseconds(300))
+            return String(try await User.query(on: req.db).count())
+        }
+        let request = Request(application: app, method: .GET, url: URI(path: "/powolna-odpowiedz"), on: app.eventLoopGroup.next())
+        let answer = Task { try await app.responder.current.respond(to: request).get() }
+        for await _ in started { break }
+        // act
+        try await app.asyncShutdown()
+        // validate
+        let response = try await answer.value
+        #expect(response.status == .ok)
+        #expect(response.body.string == "0")
+    }
+}
