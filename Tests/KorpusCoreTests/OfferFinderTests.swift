@@ -185,4 +185,43 @@ struct VolunteerPoolTests {
         #expect(pool.count == 2)
         #expect(pool.newest(remote: false, near: nil, limit: 10, today: today).map(\.volunteerID) == [OfferFinderTests.id(1)])
     }
+
+    /// The pick reads the offers of help newest first and stops at the limit: it gives what sorting all of them
+    /// would, also after changes and removals.
+    @Test func newestAgreesWithSortingEverythingAfterChanges() {
+        var generator = SystemRandomNumberGenerator()
+        var clock = 0.0
+        func random(_ number: Int) -> AvailableVolunteer {
+            clock += 1
+            let remote = Int.random(in: 0..<5, using: &generator) == 0
+            return Self.volunteer(number, at: remote ? nil : (Double.random(in: 49...54.8, using: &generator), Double.random(in: 14.1...24.1, using: &generator)),
+                                  remote: remote, updated: clock)
+        }
+        var everyone: [UUID: AvailableVolunteer] = [:]
+        for number in (0..<2_000).shuffled() { let entry = random(number); everyone[entry.volunteerID] = entry }
+        var pool = VolunteerPool(everyone.values.shuffled())
+        let today = Age.dayNumber(Age.parseDay("2026-12-01")!)!
+        for round in 0..<4 {
+            if round > 0 {
+                let changed = (0..<300).map { _ in random(Int.random(in: 0..<2_400, using: &generator)) }
+                let removed = (0..<100).map { _ in OfferFinderTests.id(Int.random(in: 0..<2_400, using: &generator)) }
+                for id in removed { everyone[id] = nil }
+                for entry in changed { everyone[entry.volunteerID] = entry }
+                pool.apply(upserted: changed, removed: removed)
+            }
+            #expect(pool.count == everyone.count)
+            for _ in 0..<20 {
+                let centre = (latitude: Double.random(in: 49...54.8, using: &generator), longitude: Double.random(in: 14.1...24.1, using: &generator))
+                let kilometres = Double.random(in: 10...200, using: &generator)
+                let wantsRemote = Bool.random(using: &generator)
+                let limit = Int.random(in: 1...300, using: &generator)
+                let box = Box(latitude: centre.latitude, longitude: centre.longitude, kilometres: kilometres)
+                let expected = everyone.values
+                    .filter { $0.facts.remote == wantsRemote && (wantsRemote || box.squaredDistance(latitude: $0.facts.latitude!, longitude: $0.facts.longitude!) != nil) }
+                    .sorted { $0.updatedAt > $1.updatedAt }.prefix(limit).map(\.volunteerID)
+                let found = pool.newest(remote: wantsRemote, near: wantsRemote ? nil : (centre.latitude, centre.longitude, kilometres), limit: limit, today: today)
+                #expect(found.map(\.volunteerID) == Array(expected), "round \(round), \(kilometres) km, limit \(limit)")
+            }
+        }
+    }
 }

@@ -31,11 +31,15 @@ public struct VolunteerPool: Sendable {
     private var remote: [Bool] = []
     private var updatedAt: [Double] = []
     private var slotByVolunteer: [UUID: Int] = [:]
+    /// The slots, most recently updated first (ties by slot): the candidates are the first ones that fit,
+    /// so a pick reads only as far as it needs to.
+    private var recency: [Int32] = []
 
     public init() {}
 
     public init<S: Sequence>(_ entries: S) where S.Element == AvailableVolunteer {
         for entry in entries { put(entry) }
+        reorder()
     }
 
     public var count: Int { volunteers.count }
@@ -45,6 +49,14 @@ public struct VolunteerPool: Sendable {
     public mutating func apply(upserted: [AvailableVolunteer], removed: [UUID]) {
         for id in removed { take(id) }
         for entry in upserted { put(entry) }
+        reorder()
+    }
+
+    private mutating func reorder() {
+        let updatedAt = self.updatedAt
+        recency = (0..<Int32(volunteers.count)).sorted { l, r in
+            updatedAt[Int(l)] != updatedAt[Int(r)] ? updatedAt[Int(l)] > updatedAt[Int(r)] : l < r
+        }
     }
 
     private mutating func put(_ entry: AvailableVolunteer) {
@@ -88,15 +100,14 @@ public struct VolunteerPool: Sendable {
     /// `today` (an `Age.dayNumber`).
     public func newest(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int,
                        today: Int32) -> [AvailableVolunteer] {
-        newestSlots(remote: wantsRemote, near: near, limit: limit).map { entry(Int($0.slot), today: today) }
+        newestSlots(remote: wantsRemote, near: near, limit: limit).map { entry($0, today: today) }
     }
 
     /// The candidates `newest` would give, scored for the offer where they are held (no copy of each): their
     /// volunteers with the scores, in the order of `newest`, those a hard condition leaves out left out.
     public func scored(for offer: OfferFacts, remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?,
                        limit: Int, today: Int32) -> [(volunteerID: UUID, score: Double)] {
-        newestSlots(remote: wantsRemote, near: near, limit: limit).compactMap { entry in
-            let slot = Int(entry.slot)
+        newestSlots(remote: wantsRemote, near: near, limit: limit).compactMap { slot in
             let age = volunteers[slot].bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
             guard case .success(let match) = OfferMatcher.match(volunteers[slot].facts, age: age, offer, open: offer.openForApplications,
                                                                 withReasons: false)
@@ -116,13 +127,17 @@ public struct VolunteerPool: Sendable {
         return found
     }
 
-    private func newestSlots(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int) -> [Ordering.Entry] {
+    private func newestSlots(remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?, limit: Int) -> [Int] {
         let box = near.map { Box(latitude: $0.latitude, longitude: $0.longitude, kilometres: $0.kilometres) }
-        var order = Ordering(limit: limit)
-        for slot in volunteers.indices where remote[slot] == wantsRemote {
+        var found: [Int] = []
+        found.reserveCapacity(max(0, min(limit, volunteers.count)))
+        for slot32 in recency {
+            guard found.count < limit else { break }
+            let slot = Int(slot32)
+            guard remote[slot] == wantsRemote else { continue }
             if let box, box.squaredDistance(latitude: latitudes[slot], longitude: longitudes[slot]) == nil { continue }
-            order.offer(Ordering.Entry(first: -updatedAt[slot], second: 0, key: Int64(slot), slot: Int32(slot)))
+            found.append(slot)
         }
-        return order.sorted()
+        return found
     }
 }
