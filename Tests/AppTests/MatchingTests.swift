@@ -105,6 +105,10 @@ struct MatchingTests {
             let recommended = try own.decode(MatchingAPIController.RecommendationList.self, try await own.send(.GET, "/api/v1/recommendations"))
             #expect(recommended.items.map(\.offer.id) == [offerID])
             #expect(recommended.items.first?.reasons.contains("Pasuje: wtorek po południu") == true)
+            // Once she applies to one of the organisation's offers, its coordinators see her full name.
+            #expect(try await ala.post("/oferty/\(offerID)/zgloszenie", ["message": "Chętnie!", "website": ""]).status == .seeOther)
+            let known = try api.decode(MatchingAPIController.FittingVolunteerList.self, try await api.send(.GET, "/api/v1/offers/\(offerID)/volunteers"))
+            #expect(known.items.map(\.name) == ["Ala Nowak"] && known.items.first?.invited == true)
             // A suspended organisation's coordinators get a refusal; one whose membership was revoked, no list at all.
             let organisationID = try #require(try await Offer.find(offerID, on: app.db)).$organisation.id
             try await Organisation.query(on: app.db).filter(\.$id == organisationID).set(\.$status, to: Organisation.Status.suspended.rawValue).update()

@@ -80,20 +80,17 @@ struct MatchingController: RouteCollection {
     static func fittingVolunteers(_ req: Request) async throws -> (CoordinatedOffer, [Volunteer]) {
         let offer = try await Recommendations.coordinatedOffer(req)
         guard offer.organisationVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
-        let found = try await Recommendations.volunteers(for: offer.facts, memory: req.application.memoryIndexes, on: req.db)
-        let volunteerIDs = found.map(\.volunteerID)
-        let known = try await HelpOffersController.volunteersKnown(to: [offer.organisationID], among: volunteerIDs, on: req.db)
-        let invited = try await OfferInvitation.invited(to: offer.id, on: req.db)
+        let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: req.db)
         let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: req.db)
         return (offer, found.map { entry in
             Volunteer(
                 helpOfferID: entry.helpOfferID,
-                name: known.contains(entry.volunteerID) ? entry.volunteerName : HelpOffersController.firstName(entry.volunteerName),
+                name: entry.known ? entry.volunteerName : HelpOffersController.firstName(entry.volunteerName),
                 place: entry.localityID.flatMap { places[$0] } ?? req.t("offer.badge.remote"),
                 description: entry.description, score: entry.match.score,
                 reasons: Reason.of(entry.match, req),
                 inviteAction: SitePath.inviteVolunteer(entry.helpOfferID.uuidString).path,
-                invited: invited.contains(entry.volunteerID))
+                invited: entry.invited)
         })
     }
 

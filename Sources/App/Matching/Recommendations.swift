@@ -54,12 +54,17 @@ enum Recommendations {
         let localityID: Int?
         let description: String
         let match: OfferMatch
+        /// Whether the volunteer has applied to one of the organisation's offers (their full name may be shown).
+        let known: Bool
+        /// Whether the volunteer has been invited to this offer.
+        let invited: Bool
     }
 
     /// The offers of help that fit an offer best, with their scores: for its coordinators. Two indexed
     /// reads (within reach of the offer, and remote), one query for the guardians' consents of the minors.
-    static func volunteers(for facts: OfferFacts, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
+    static func volunteers(for offer: CoordinatedOffer, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
         guard let sql = db as? any SQLDatabase else { return [] }
+        let facts = offer.facts
         // Scores alone first (the offers of help held in memory are scored where they are); the reasons for the
         // best only.
         var best: [(helpOffer: UUID, volunteer: UUID, match: OfferMatch)] = []
@@ -91,18 +96,25 @@ enum Recommendations {
             }
         }
         guard !best.isEmpty else { return [] }
-        // What the list shows is read for the best ones only.
-        var shown: [UUID: (name: String, localityID: Int?, description: String)] = [:]
-        for row in try await sql.raw("SELECT h.id, h.description, h.locality_id, u.display_name FROM help_offers h JOIN users u ON u.id = h.volunteer_id"
-            + " WHERE h.id IN (" + DistanceSQL.list(best.map(\.helpOffer)) + ")").all() {
-            shown[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "display_name", as: String.self),
-                                                                 try row.decode(column: "locality_id", as: Int?.self),
-                                                                 try row.decode(column: "description", as: String.self))
+        // What the list shows is read for the best ones only, with whether the organisation knows each volunteer
+        // (an application to one of its offers) and whether they were invited to this offer.
+        var shown: [UUID: (name: String, localityID: Int?, description: String, known: Bool, invited: Bool)] = [:]
+        for row in try await sql.raw("""
+            SELECT h.id, h.description, h.locality_id, u.display_name,
+            EXISTS (SELECT 1 FROM \(unsafeRaw: OfferApplication.schema) a JOIN \(unsafeRaw: Offer.schema) o ON o.id = a.offer_id
+            WHERE a.volunteer_id = h.volunteer_id AND o.organisation_id = \(bind: offer.organisationID)) AS known,
+            EXISTS (SELECT 1 FROM \(unsafeRaw: OfferInvitation.schema) i WHERE i.offer_id = \(bind: offer.id) AND i.volunteer_id = h.volunteer_id) AS invited
+            FROM help_offers h JOIN users u ON u.id = h.volunteer_id WHERE h.id IN (
+            """ + DistanceSQL.list(best.map(\.helpOffer)) + ")").all() {
+            shown[try row.decode(column: "id", as: UUID.self)] = (
+                try row.decode(column: "display_name", as: String.self), try row.decode(column: "locality_id", as: Int?.self),
+                try row.decode(column: "description", as: String.self), try row.decode(column: "known", as: Bool.self),
+                try row.decode(column: "invited", as: Bool.self))
         }
         return best.compactMap { entry in
             shown[entry.helpOffer].map {
                 FittingHelpOffer(helpOfferID: entry.helpOffer, volunteerID: entry.volunteer, volunteerName: $0.name, localityID: $0.localityID,
-                                 description: $0.description, match: entry.match)
+                                 description: $0.description, match: entry.match, known: $0.known, invited: $0.invited)
             }
         }
     }

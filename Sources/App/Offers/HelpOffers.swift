@@ -54,13 +54,6 @@ final class OfferInvitation: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
-
-    /// The volunteers invited to an offer.
-    static func invited(to offerID: UUID, on db: any Database) async throws -> Set<UUID> {
-        guard let sql = db as? any SQLDatabase else { return [] }
-        let rows = try await sql.raw("SELECT volunteer_id FROM \(unsafeRaw: schema) WHERE offer_id = \(bind: offerID)").all()
-        return Set(try rows.map { try $0.decode(column: "volunteer_id", as: UUID.self) })
-    }
 }
 
 struct CreateHelpOffers: AsyncMigration {
