@@ -120,4 +120,12 @@ struct MatchingTests {
             #expect(try await coordinator.get(path).status == .notFound)
         }
     }
+
+    /// The hand-written JSON of the fitting volunteers reads back as the texts it was given.
+    @Test func handWrittenJSONStringsReadBack() throws {
+        for text in ["", "Ala", "cudzysłów \" i \\ ukośnik", "linia\nnowa\r\tz tabulatorem", "\u{01}\u{1F}\u{7F}", "Ж😀 </script> /", "\u{2028}"] {
+            let json = JSONText.quoted(text)
+            #expect(try JSONDecoder().decode(String.self, from: Data(json.utf8)) == text, "\(json)")
+        }
+    }
 }

@@ -159,12 +159,21 @@ struct MatchingAPIController: RouteCollection {
         let items: [FittingVolunteer]
     }
 
+    /// A `FittingVolunteerList`, written by hand (`JSONText`).
     @Sendable
-    func volunteers(req: Request) async throws -> FittingVolunteerList {
+    func volunteers(req: Request) async throws -> Response {
         let (_, volunteers) = try await MatchingController.fittingVolunteers(req)
-        return FittingVolunteerList(items: volunteers.map {
-            FittingVolunteer(helpOfferID: $0.helpOfferID, name: $0.name, locality: $0.place, description: $0.description,
-                             score: ($0.score * 10).rounded() / 10, reasons: $0.reasons.map(\.text), invited: $0.invited)
-        })
+        var body = ByteBuffer()
+        body.writeString(#"{"items":["#)
+        for (index, volunteer) in volunteers.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeString(#"{"helpOfferID":""# + volunteer.helpOfferID.uuidString + #"","name":"# + JSONText.quoted(volunteer.name)
+                + #","locality":"# + JSONText.quoted(volunteer.place) + #","description":"# + JSONText.quoted(volunteer.description)
+                + #","score":"# + String((volunteer.score * 10).rounded() / 10)
+                + #","reasons":["# + volunteer.reasons.map { JSONText.quoted($0.text) }.joined(separator: ",")
+                + #"],"invited":"# + (volunteer.invited ? "true" : "false") + "}")
+        }
+        body.writeString("]}")
+        return OffersAPIController.jsonResponse(body)
     }
 }
