@@ -60,8 +60,9 @@ enum Recommendations {
         let invited: Bool
     }
 
-    /// The offers of help that fit an offer best, with their scores: for its coordinators. Two indexed
-    /// reads (within reach of the offer, and remote), one query for the guardians' consents of the minors.
+    /// The offers of help that fit an offer best, with their scores: for its coordinators. The candidates —
+    /// the newest within reach of the offer, and the newest remote ones — come from memory (or two indexed
+    /// reads), and what the list shows of the best ones from one query.
     static func volunteers(for offer: CoordinatedOffer, memory: MemoryIndexes, on db: any Database) async throws -> [FittingHelpOffer] {
         guard let sql = db as? any SQLDatabase else { return [] }
         let facts = offer.facts
