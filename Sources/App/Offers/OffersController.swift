@@ -45,21 +45,21 @@ struct OffersController: RouteCollection {
         let tail: String
 
         init(_ card: Card, _ req: Request) {
-            head = "<li class=\"card\">\n<h3 class=\"card__title\"><a href=\"\(HTML.escaped(card.href))\">\(HTML.escaped(card.title))</a></h3>\n"
-                + "<p>\(HTML.escaped(card.organisation))</p>\n<p>\(HTML.escaped(card.area)) · \(HTML.escaped(card.schedule))</p>\n"
-                + "<p>\(HTML.escaped(card.place))"
+            head = "<li class=\"card\">\n<h3 class=\"card__title\"><a href=\"\(HTMLText.escape(card.href))\">\(HTMLText.escape(card.title))</a></h3>\n"
+                + "<p>\(HTMLText.escape(card.organisation))</p>\n<p>\(HTMLText.escape(card.area)) · \(HTMLText.escape(card.schedule))</p>\n"
+                + "<p>\(HTMLText.escape(card.place))"
             var tail = "</p>\n"
             if let deadline = card.deadline {
-                tail += "<p>\(HTML.escaped(req.t("offer.field.recruitment_deadline"))) — \(HTML.escaped(deadline))</p>\n"
+                tail += "<p>\(HTMLText.escape(req.t("offer.field.recruitment_deadline"))) — \(HTMLText.escape(deadline))</p>\n"
             }
             if !card.badges.isEmpty {
-                tail += "<ul class=\"badges\">" + card.badges.map { "<li>\(HTML.escaped($0))</li>" }.joined() + "</ul>\n"
+                tail += "<ul class=\"badges\">" + card.badges.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
             }
             self.tail = tail + "</li>\n"
         }
 
         func html(distance: String?) -> String {
-            head + (distance.map { " · " + HTML.escaped($0) } ?? "") + tail
+            head + (distance.map { " · " + HTMLText.escape($0) } ?? "") + tail
         }
     }
 

@@ -81,7 +81,7 @@ struct TranslateTag: UnsafeUnescapedLeafTag {
         var escaped: [Language: [String: String]] = [:]
         for language in Language.allCases {
             for (key, entry) in catalogues[language].entries {
-                if case .text(let text) = entry { escaped[language, default: [:]][key] = HTML.escaped(text) }
+                if case .text(let text) = entry { escaped[language, default: [:]][key] = HTMLText.escape(text) }
             }
         }
         return escaped
@@ -91,8 +91,8 @@ struct TranslateTag: UnsafeUnescapedLeafTag {
         guard let key = ctx.parameters.first?.string else {
             throw Abort(.internalServerError, reason: "#t(key) needs a catalogue key")
         }
-        guard let request = ctx.request else { return .string(HTML.escaped(key)) }
-        return .string(escaped[request.language]?[key] ?? HTML.escaped(request.t(key)))
+        guard let request = ctx.request else { return .string(HTMLText.escape(key)) }
+        return .string(escaped[request.language]?[key] ?? HTMLText.escape(request.t(key)))
     }
 }
 

@@ -10,7 +10,7 @@ struct NavLink: Encodable {
 
     static func markup(_ links: [NavLink]) -> Markup {
         Markup(links.map { link in
-            "<li><a href=\"\(HTML.escaped(link.href))\"\(link.current ? " aria-current=\"page\"" : "")>\(HTML.escaped(link.label))</a></li>"
+            "<li><a href=\"\(HTMLText.escape(link.href))\"\(link.current ? " aria-current=\"page\"" : "")>\(HTMLText.escape(link.label))</a></li>"
         }.joined())
     }
 }
@@ -24,9 +24,9 @@ struct LanguageLink: Encodable {
 
     static func markup(_ links: [LanguageLink]) -> Markup {
         Markup(links.map { link in
-            let code = HTML.escaped(link.code)
-            return "<li><a href=\"\(HTML.escaped(link.href))\" lang=\"\(code)\" hreflang=\"\(code)\"\(link.current ? " aria-current=\"true\"" : "")>"
-                + "\(HTML.escaped(link.name))</a></li>"
+            let code = HTMLText.escape(link.code)
+            return "<li><a href=\"\(HTMLText.escape(link.href))\" lang=\"\(code)\" hreflang=\"\(code)\"\(link.current ? " aria-current=\"true\"" : "")>"
+                + "\(HTMLText.escape(link.name))</a></li>"
         }.joined())
     }
 }
