@@ -14,7 +14,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // Database
     let target = database ?? DatabaseTarget.from(settings)
     app.databaseTarget = target
-    try target.configure(app)
+    try target.configure(app, connections: settings.databaseConnections)
     try await target.prepare(app)
     app.databases.middleware.use(OfferIndex.Middleware())
     app.databases.middleware.use(Engagement.Middleware())

@@ -97,18 +97,22 @@ struct OperationsTests {
         let settings = try Settings.fromEnvironment([
             "KORPUS_DATA_DIR": "/srv/korpus", "DATABASE_URL": "postgres://x@localhost/korpus",
             "KORPUS_LOG_FORMAT": "json", "KORPUS_MAX_BODY_BYTES": "2048", "KORPUS_DEMO_ON_FIRST_START": "false",
+            "KORPUS_DB_CONNECTIONS": "8",
         ])
         #expect(settings.dataDirectory == "/srv/korpus")
         #expect(settings.databaseURL == "postgres://x@localhost/korpus")
         #expect(settings.logFormat == .json)
         #expect(settings.maxBodyBytes == 2048)
         #expect(settings.demoOnFirstStart == false)
+        #expect(settings.databaseConnections == 8)
         let defaults = try Settings.fromEnvironment([:])
         #expect(defaults.dataDirectory == "./data")
         #expect(defaults.databaseURL == nil)
+        #expect(defaults.databaseConnections == 4)
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(["KORPUS_LOG_FORMAT": "xml"]) }
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(["KORPUS_MAX_BODY_BYTES": "lots"]) }
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(["KORPUS_DEMO_ON_FIRST_START": "maybe"]) }
+        #expect(throws: SettingsError.self) { try Settings.fromEnvironment(["KORPUS_DB_CONNECTIONS": "0"]) }
     }
 
     @Test func embeddedDatabaseLivesInTheDataDirectory() {

@@ -25,7 +25,8 @@ public enum DatabaseTarget: Sendable {
         return .sqliteFile(path: directory.appendingPathComponent("korpus.sqlite").path)
     }
 
-    func configure(_ app: Application) throws {
+    /// `connections`: the PostgreSQL connections each event loop may open (SQLite keeps one per event loop).
+    func configure(_ app: Application, connections: Int) throws {
         switch self {
         case .sqliteFile(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -36,7 +37,7 @@ public enum DatabaseTarget: Sendable {
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema] }
-            app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .debug), as: .psql)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connections, sqlLogLevel: .debug), as: .psql)
         }
     }
 

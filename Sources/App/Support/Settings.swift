@@ -7,6 +7,9 @@ public struct Settings: Sendable {
     public var dataDirectory: String
     /// PostgreSQL connection URL (`DATABASE_URL`); when unset, the embedded SQLite database is used.
     public var databaseURL: String?
+    /// How many PostgreSQL connections each event loop (one per core) may open (`KORPUS_DB_CONNECTIONS`,
+    /// default 4): with one, a request's next query waits while the connection carries another's.
+    public var databaseConnections: Int = 4
     /// `text` (default) or `json` log lines (`KORPUS_LOG_FORMAT`).
     public var logFormat: LogFormat
     /// Largest request body accepted, in bytes (`KORPUS_MAX_BODY_BYTES`, default 1 MiB).
@@ -105,6 +108,12 @@ public struct Settings: Sendable {
         if let worker = value("KORPUS_WORKER") { settings.runsWorker = try flag("KORPUS_WORKER", worker) }
         if let memory = value("KORPUS_SEARCH_IN_MEMORY") { settings.searchInMemory = try flag("KORPUS_SEARCH_IN_MEMORY", memory) }
         if let reload = value("KORPUS_RELOAD_TEMPLATES") { settings.cacheTemplates = !(try flag("KORPUS_RELOAD_TEMPLATES", reload)) }
+        if let connections = value("KORPUS_DB_CONNECTIONS") {
+            guard let count = Int(connections), (1...64).contains(count) else {
+                throw SettingsError.invalid(name: "KORPUS_DB_CONNECTIONS", value: connections, expected: "a whole number from 1 to 64")
+            }
+            settings.databaseConnections = count
+        }
         if let poll = value("KORPUS_ALERT_POLL_SECONDS") {
             guard let seconds = Int(poll), (1...86_400).contains(seconds) else {
                 throw SettingsError.invalid(name: "KORPUS_ALERT_POLL_SECONDS", value: poll, expected: "whole seconds from 1 to 86400")
@@ -142,6 +151,7 @@ public struct Settings: Sendable {
         "KORPUS_DEMO_ON_FIRST_START", "KORPUS_ADMIN_EMAIL", "LOG_LEVEL", "KORPUS_BASE_URL", "KORPUS_SECURE_COOKIES",
         "KORPUS_TRUST_PROXY", "KORPUS_WORKER", "KORPUS_MAIL_TRANSPORT", "KORPUS_SENDMAIL", "KORPUS_MAIL_FROM",
         "KORPUS_METRICS_TOKEN", "KORPUS_SIGNING_KEY", "KORPUS_SEARCH_IN_MEMORY", "KORPUS_ALERT_POLL_SECONDS", "KORPUS_RELOAD_TEMPLATES",
+        "KORPUS_DB_CONNECTIONS",
     ]
 }
 
