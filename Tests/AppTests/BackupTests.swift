@@ -181,3 +181,35 @@ struct ShutdownTests {
         #expect(response.body.string == "0")
     }
 }
+
+@Suite("Statements the database plans once")
+struct PreparedSQLTests {
+    enum Echo: PreparedSQL {
+        static let text = "SELECT $1 AS first, $2 AS second, $1 AS again, 'costs $5' AS text"
+    }
+
+    enum UserByEmail: PreparedSQL {
+        static let text = "SELECT display_name FROM users WHERE email = $1"
+    }
+
+    /// The same text on both databases: each `$n` takes its value however often it appears, and a `$` inside
+    /// a string stays; a statement asked again on the same connection (kept by PostgreSQL) sees new rows.
+    @Test func valuesTakeTheirNumberedPlacesAndTheKeptStatementReadsFreshRows() async throws {
+        try await withKorpus { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let row = try #require(try await Echo.first(["jeden", "dwa"], on: sql))
+            #expect(try row.decode(column: "first", as: String.self) == "jeden")
+            #expect(try row.decode(column: "second", as: String.self) == "dwa")
+            #expect(try row.decode(column: "again", as: String.self) == "jeden")
+            #expect(try row.decode(column: "text", as: String.self) == "costs $5")
+            for round in 1...3 {
+                let email = "prepared\(round)@example.org"
+                #expect(try await UserByEmail.rows([email], on: sql).isEmpty)
+                let user = User(email: email, displayName: "Osoba \(round)", passwordHash: "", isAdministrator: false)
+                try await user.create(on: app.db)
+                let found = try await UserByEmail.rows([email], on: sql)
+                #expect(try found.map { try $0.decode(column: "display_name", as: String.self) } == ["Osoba \(round)"])
+            }
+        }
+    }
+}

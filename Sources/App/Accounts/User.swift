@@ -262,17 +262,24 @@ struct CreateAccountTables: AsyncMigration {
 
 /// Signs API requests in from `Authorization: Bearer <personal access token>`.
 struct AccessTokenAuthenticator: AsyncBearerAuthenticator {
+    /// The token and its holder in one query: an unrevoked token of an active account.
+    enum Holder: PreparedSQL {
+        static let text = "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at, "
+            + User.keys.map { "u.\($0.description)" }.joined(separator: ", ")
+            + " FROM \(AccessToken.schema) t JOIN \(User.schema) u ON u.id = t.user_id"
+            + " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = $2"
+    }
+
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        // The token and its holder in one query.
-        guard SecureToken.isWellFormed(bearer.token),
-            let token = try await AccessToken.query(on: request.db).join(User.self, on: \AccessToken.$user.$id == \User.$id)
-                .filter(\.$tokenHash == SecureToken.hash(bearer.token)).filter(\.$revokedAt == nil).first(),
-            let user = try? token.joined(User.self), user.status == User.Status.active.rawValue
+        // Without building the token's model: the API asks on every call.
+        guard SecureToken.isWellFormed(bearer.token), let sql = request.db as? any SQLDatabase,
+            let row = try await Holder.first([SecureToken.hash(bearer.token), User.Status.active.rawValue], on: sql)
         else { return }
-        request.auth.login(user)
-        if token.lastUsedAt.map({ Date().timeIntervalSince($0) > 300 }) ?? true {
-            token.lastUsedAt = Date()
-            try await token.save(on: request.db)
+        request.auth.login(try row.decode(model: User.self))
+        let now = Date()
+        if try row.decode(column: "token_last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 300 }) ?? true {
+            try await sql.update(AccessToken.schema).set("last_used_at", to: now)
+                .where("id", .equal, try row.decode(column: "token_id", as: UUID.self)).run()
         }
     }
 }

@@ -78,10 +78,11 @@ struct MatchingController: RouteCollection {
     /// The offers of help that fit the coordinator's offer of the URL: first name and locality only until the
     /// volunteer applies to one of the organisation's offers, as in the search of offers of help.
     static func fittingVolunteers(_ req: Request) async throws -> (CoordinatedOffer, [Volunteer]) {
-        let offer = try await Recommendations.coordinatedOffer(req)
+        let db = req.db
+        let offer = try await Recommendations.coordinatedOffer(req, on: db)
         guard offer.organisationVerified else { throw LocalizedAbort(.forbidden, key: "help_offer.error.coordinators_only") }
-        let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: req.db)
-        let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: req.db)
+        let found = try await Recommendations.volunteers(for: offer, memory: req.application.memoryIndexes, on: db)
+        let places = try await LocalityQuery.names(of: found.compactMap(\.localityID), on: db)
         return (offer, found.map { entry in
             Volunteer(
                 helpOfferID: entry.helpOfferID,
@@ -127,7 +128,8 @@ struct MatchingAPIController: RouteCollection {
     @Sendable
     func recommendations(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: req.db).facts, memory: req.application.memoryIndexes, on: req.db)
+        let db = req.db
+        let result = try await Recommendations.recommend(for: try await Recommendations.facts(of: user, on: db).facts, memory: req.application.memoryIndexes, on: db)
         let encoder = JSONEncoder()
         var body = ByteBuffer()
         body.writeString(#"{"items":["#)

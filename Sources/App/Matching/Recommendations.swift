@@ -100,13 +100,9 @@ enum Recommendations {
         // What the list shows is read for the best ones only, with whether the organisation knows each volunteer
         // (an application to one of its offers) and whether they were invited to this offer.
         var shown: [UUID: (name: String, localityID: Int?, description: String, known: Bool, invited: Bool)] = [:]
-        for row in try await sql.raw("""
-            SELECT h.id, h.description, h.locality_id, u.display_name,
-            EXISTS (SELECT 1 FROM \(unsafeRaw: OfferApplication.schema) a JOIN \(unsafeRaw: Offer.schema) o ON o.id = a.offer_id
-            WHERE a.volunteer_id = h.volunteer_id AND o.organisation_id = \(bind: offer.organisationID)) AS known,
-            EXISTS (SELECT 1 FROM \(unsafeRaw: OfferInvitation.schema) i WHERE i.offer_id = \(bind: offer.id) AND i.volunteer_id = h.volunteer_id) AS invited
-            FROM help_offers h JOIN users u ON u.id = h.volunteer_id WHERE h.id IN (
-            """ + DistanceSQL.list(best.map(\.helpOffer)) + ")").all() {
+        let ids = best.map(\.helpOffer)
+        for row in try await FittingVolunteersShown.rows(
+            [offer.organisationID, offer.id] + (0..<count).map { ids[min($0, ids.count - 1)] }, on: sql) {
             shown[try row.decode(column: "id", as: UUID.self)] = (
                 try row.decode(column: "display_name", as: String.self), try row.decode(column: "locality_id", as: Int?.self),
                 try row.decode(column: "description", as: String.self), try row.decode(column: "known", as: Bool.self),
@@ -136,18 +132,10 @@ enum Recommendations {
     /// The offer of the URL as its coordinators' list of fitting volunteers needs it, when the signed-in person
     /// is an active member of its organisation (otherwise "not found", as for any offer they do not
     /// coordinate): one query, without building models.
-    static func coordinatedOffer(_ req: Request) async throws -> CoordinatedOffer {
+    static func coordinatedOffer(_ req: Request, on db: any Database) async throws -> CoordinatedOffer {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)), let sql = req.db as? any SQLDatabase,
-            let row = try await sql.raw("""
-                SELECT o.id, o.organisation_id, g.status AS organisation_status, o.title, o.status, o.hidden_reason, o.area, o.skills,
-                o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age, o.minors_welcome,
-                o.involves_children, o.accessible, o.recruitment_deadline
-                FROM \(unsafeRaw: Offer.schema) o JOIN \(unsafeRaw: Organisation.schema) g ON g.id = o.organisation_id
-                WHERE o.id = \(bind: id) AND EXISTS (SELECT 1 FROM \(unsafeRaw: OrganisationMembership.schema) m
-                WHERE m.organisation_id = o.organisation_id AND m.user_id = \(bind: try user.requireID())
-                AND m.status = \(bind: OrganisationMembership.Status.active.rawValue))
-                """).first()
+        guard let id = req.parameters.get("offerID").flatMap(UUID.init(uuidString:)), let sql = db as? any SQLDatabase,
+            let row = try await CoordinatedOfferQuery.first([id, try user.requireID(), OrganisationMembership.Status.active.rawValue], on: sql)
         else { throw LocalizedAbort(.notFound, key: "offer.error.not_found") }
         var facts = try OfferFacts(row, today: OfferDates.today())
         let published = try row.decode(column: "status", as: String.self) == Offer.Status.published.rawValue
@@ -244,6 +232,32 @@ enum Recommendations {
             return candidate
         }
     }
+}
+
+/// The offer `$1` with what the matching needs of it, when the person `$2` is an active (`$3`) member of its
+/// organisation.
+enum CoordinatedOfferQuery: PreparedSQL {
+    static let text = """
+        SELECT o.id, o.organisation_id, g.status AS organisation_status, o.title, o.status, o.hidden_reason, o.area, o.skills,
+        o.schedule, o.weekly_slots, o.latitude, o.longitude, o.remote, o.languages, o.minimum_age, o.minors_welcome,
+        o.involves_children, o.accessible, o.recruitment_deadline
+        FROM \(Offer.schema) o JOIN \(Organisation.schema) g ON g.id = o.organisation_id
+        WHERE o.id = $1 AND EXISTS (SELECT 1 FROM \(OrganisationMembership.schema) m
+        WHERE m.organisation_id = o.organisation_id AND m.user_id = $2 AND m.status = $3)
+        """
+}
+
+/// What the coordinators' list shows of the offers of help `$3`…`$22` (the best ones, an id repeated when fewer):
+/// whether each volunteer applied to an offer of the organisation `$1` (their full name may be shown) and was
+/// invited to the offer `$2`.
+enum FittingVolunteersShown: PreparedSQL {
+    static let text = """
+        SELECT h.id, h.description, h.locality_id, u.display_name,
+        EXISTS (SELECT 1 FROM \(OfferApplication.schema) a JOIN \(Offer.schema) o ON o.id = a.offer_id
+        WHERE a.volunteer_id = h.volunteer_id AND o.organisation_id = $1) AS known,
+        EXISTS (SELECT 1 FROM \(OfferInvitation.schema) i WHERE i.offer_id = $2 AND i.volunteer_id = h.volunteer_id) AS invited
+        FROM \(HelpOffer.schema) h JOIN \(User.schema) u ON u.id = h.volunteer_id WHERE h.id IN (
+        """ + (3...(Recommendations.count + 2)).map { "$\($0)" }.joined(separator: ", ") + ")"
 }
 
 /// An offer as its coordinators' side of the matching service sees it.

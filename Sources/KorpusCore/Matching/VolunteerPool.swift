@@ -107,12 +107,19 @@ public struct VolunteerPool: Sendable {
     /// volunteers with the scores, in the order of `newest`, those a hard condition leaves out left out.
     public func scored(for offer: OfferFacts, remote wantsRemote: Bool, near: (latitude: Double, longitude: Double, kilometres: Double)?,
                        limit: Int, today: Int32) -> [(volunteerID: UUID, score: Double)] {
-        newestSlots(remote: wantsRemote, near: near, limit: limit).compactMap { slot in
-            let age = volunteers[slot].bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
-            guard case .success(let match) = OfferMatcher.match(volunteers[slot].facts, age: age, offer, open: offer.openForApplications,
-                                                                withReasons: false)
-            else { return nil }
-            return (volunteers[slot].volunteerID, match.score)
+        let slots = newestSlots(remote: wantsRemote, near: near, limit: limit)
+        // Read through a buffer: each entry is borrowed where it is, not copied (a copy retains every list it holds).
+        return volunteers.withUnsafeBufferPointer { held in
+            var scored: [(volunteerID: UUID, score: Double)] = []
+            scored.reserveCapacity(slots.count)
+            for slot in slots {
+                let age = held[slot].bornOn.flatMap { Age.years(bornOnDay: $0, today: today) }
+                guard case .success(let match) = OfferMatcher.match(held[slot].facts, age: age, offer, open: offer.openForApplications,
+                                                                    withReasons: false)
+                else { continue }
+                scored.append((held[slot].volunteerID, match.score))
+            }
+            return scored
         }
     }
 
