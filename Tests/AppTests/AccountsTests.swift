@@ -291,6 +291,16 @@ struct AccountsTests {
             #expect(me.body.string.contains("ala@example.org"))
             #expect(try await AccessToken.query(on: app.db).first()?.tokenHash == SecureToken.hash(token))
             let stored = try #require(try await AccessToken.query(on: app.db).first())
+            // Its use is recorded (at most every five minutes); a suspended account's token signs nobody in.
+            #expect(stored.lastUsedAt != nil)
+            let holder = try #require(try await User.query(on: app.db).filter(\.$email == "ala@example.org").first())
+            holder.status = User.Status.suspended.rawValue
+            try await holder.save(on: app.db)
+            let suspended = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
+            #expect(suspended.status == .unauthorized)
+            holder.status = User.Status.active.rawValue
+            try await holder.save(on: app.db)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"]).status == .ok)
             #expect(try await browser.post("/konto/tokeny/\(stored.requireID())/odwolaj", [:]).status == .seeOther)
             let revoked = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
             #expect(revoked.status == .unauthorized)
