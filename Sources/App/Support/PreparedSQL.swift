@@ -19,7 +19,8 @@ typealias PreparedValue = Encodable & Sendable & PostgresThrowingDynamicTypeEnco
 extension PreparedSQL {
     /// The rows the statement gives for these values (`values[0]` is `$1`).
     static func rows(_ values: [any PreparedValue], on sql: any SQLDatabase) async throws -> [any SQLRow] {
-        if sql.dialect.name == "postgresql", let postgres = sql as? any PostgresDatabase {
+        // Only a PostgreSQL database is one (the SQLite driver's is not).
+        if let postgres = sql as? any PostgresDatabase {
             var bindings = PostgresBindings(capacity: values.count)
             for value in values { try bindings.append(value) }
             let statement = PostgresStatement<Self>(bindings: bindings)
